@@ -1,0 +1,59 @@
+"""Answering: extractive (default) or LLM, then one citation validator for both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .retrieve import Passage
+
+ABSTAIN_TEXT = "En löytänyt aineistosta vastausta tähän kysymykseen."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source: ``quote`` is exactly ``chunk.text[start:end]``."""
+
+    n: int
+    doc_id: str
+    title: str
+    date: str
+    publisher: str
+    url: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        """The citation as in the Answer JSON."""
+        return {
+            "n": self.n, "doc_id": self.doc_id, "title": self.title, "date": self.date,
+            "publisher": self.publisher, "url": self.url, "chunk_id": self.chunk_id,
+            "quote": self.quote, "start": self.start, "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``Assistant.ask`` returns; ``to_dict()`` is the Answer JSON of DESIGN.md."""
+
+    question: str
+    standalone_question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    notice: str = ""  # one Finnish line for the user (e.g. "LLM unavailable"), not part of the JSON
+
+    def to_dict(self) -> dict[str, object]:
+        """Exactly the Answer JSON."""
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "timings_ms": dict(self.timings_ms),
+        }
