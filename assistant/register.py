@@ -1,0 +1,1417 @@
+"""Register of responsibilities, roles, contacts and dated events, extracted at index time.
+
+Officials ask "who is responsible for what, since when": the register answers from rows that
+rule-based extraction finds in the chunks' sentences, every row cited with an exact quote.
+
+Extraction is vocabulary + morphology, not sentence patterns: organisations, roles and tasks
+are base forms matched against Snowball stems (``_stem_match`` tolerates the stem changes of
+Finnish consonant gradation, e.g. *terveydenhuolto* / *terveydenhuollon*), grammatical case of
+an actor comes from its ending (*kunnilta* = from, *hyvinvointialueelle* = to), and verbs are
+grouped into cue classes (hold / transfer / keep / shared interface). Dates are parsed from
+d.m.yyyy, d.m. (resolved against the document date) and year phrases.
+
+Shared interfaces ("yhdyspintoja on … varhaiskasvatuksessa") are not anyone's sole
+responsibility: they are rows whose actor is ``"<parties> (yhdyspinta)"``, ranked below
+sole-actor rows in ``lookup``. A transfer "from A to B" on a known date also yields A's row
+ending the day before. An optional LLM extraction pass is not implemented (see module end).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import Stemmer
+
+if TYPE_CHECKING:
+    from .chunking import Chunk
+    from .ingest import Document
+
+FORMAT_VERSION = 1
+KINDS = ("responsibilities", "roles", "contacts", "events")
+SHARED_MARK = " (yhdyspinta)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class RowCitation:
+    """Where a row comes from: ``quote == chunk.text[start:end]`` (a sentence or a clause)."""
+
+    doc_id: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """``actor`` organises/funds/produces/keeps ``task``, valid on [valid_from, valid_until]."""
+
+    actor: str
+    task: str
+    valid_from: str | None
+    valid_until: str | None
+    citation: RowCitation
+
+
+@dataclass(frozen=True)
+class Role:
+    """``person`` holds ``role`` in ``organisation`` ("" when the text gives none)."""
+
+    person: str
+    role: str
+    organisation: str
+    citation: RowCitation
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person's phone (as written) and e-mail ("(at)" normalised to "@"); either may be ""."""
+
+    person: str
+    phone: str
+    email: str
+    citation: RowCitation
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated happening for the timeline: meeting, decision, start of a responsibility."""
+
+    date: str
+    what: str
+    citation: RowCitation
+
+
+Row = Responsibility | Role | Contact | Event
+_ROW_TYPES: dict[str, type] = {
+    "responsibilities": Responsibility,
+    "roles": Role,
+    "contacts": Contact,
+    "events": Event,
+}
+
+
+def _kind_of(row: Row) -> str:
+    for kind, cls in _ROW_TYPES.items():
+        if isinstance(row, cls):
+            return kind
+    raise TypeError(type(row))
+
+
+def _row_to_dict(row: Row) -> dict[str, Any]:
+    return {"kind": _kind_of(row), **asdict(row)}
+
+
+def _row_from_dict(data: Mapping[str, Any]) -> Row:
+    values = dict(data)
+    cls = _ROW_TYPES[values.pop("kind")]
+    values["citation"] = RowCitation(**values["citation"])
+    row: Row = cls(**values)
+    return row
+
+
+def _row_key(row: Row) -> tuple[Any, ...]:
+    values = asdict(row)
+    cit = values.pop("citation")
+    return (_kind_of(row), cit["doc_id"], cit["quote"], *values.values())
+
+
+@dataclass(frozen=True)
+class RegisterHit:
+    """A row that answers a question, with its score and a short Finnish statement of it."""
+
+    kind: str
+    row: Row
+    score: float
+    text: str
+
+
+@dataclass
+class _ChunkRows:
+    doc_date: str
+    rows: list[Row]
+
+
+@dataclass
+class Register:
+    """All extracted rows; the four public lists hold each fact once (overlapping chunks
+    repeat sentences), ``by_chunk`` keeps every chunk's own rows for incremental rebuilds."""
+
+    responsibilities: list[Responsibility] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    by_chunk: dict[str, _ChunkRows] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_chunk_rows(cls, by_chunk: dict[str, _ChunkRows]) -> Register:
+        """Assemble the public lists from per-chunk rows (in chunk order), dropping repeats."""
+        reg = cls(by_chunk=by_chunk)
+        seen: set[tuple[Any, ...]] = set()
+        for entry in by_chunk.values():
+            for row in entry.rows:
+                key = _row_key(row)
+                if key in seen:
+                    continue
+                seen.add(key)
+                getattr(reg, _kind_of(row)).append(row)
+        return reg
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the public lists plus the per-chunk rows used by ``load``."""
+        return {
+            "version": FORMAT_VERSION,
+            **{kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS},
+            "by_chunk": {
+                cid: {"doc_date": e.doc_date, "rows": [_row_to_dict(r) for r in e.rows]}
+                for cid, e in self.by_chunk.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Register:
+        """Inverse of ``to_dict`` (extra keys such as the index generation are ignored)."""
+        if data.get("version") != FORMAT_VERSION:
+            raise ValueError("Rekisterin tallennusmuoto ei ole tuettu.")
+        by_chunk = {
+            cid: _ChunkRows(e["doc_date"], [_row_from_dict(r) for r in e["rows"]])
+            for cid, e in data["by_chunk"].items()
+        }
+        return cls.from_chunk_rows(by_chunk)
+
+    def save(self, path: Path) -> None:
+        """Write the register as JSON (atomically: a temporary file renamed into place)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Register:
+        """Read a register written by ``save`` (or by the index from ``to_dict``)."""
+        return cls.from_dict(json.loads(path.read_text("utf-8")))
+
+    def rows(self, kind: str, actor: str | None = None, on: date | None = None) -> list[Row]:
+        """Rows of one kind, optionally only those about ``actor`` and in force ``on`` a date.
+
+        ``actor`` matches by stems against a responsibility's actor, a role's organisation or
+        person, a contact's person or an event's text. ``on``: responsibilities valid on that
+        day; roles and contacts carry no dates and are kept; events on or before that day (the
+        timeline as it stood then).
+        """
+        kind = _normalise_kind(kind)
+        out: list[Row] = list(getattr(self, kind))
+        if actor:
+            wanted = _content_stems(actor)
+            out = [r for r in out if _all_match(wanted, _content_stems(_actor_text(r)))]
+        if on is not None:
+            out = [r for r in out if _in_force(r, on)]
+        return out
+
+    def lookup(self, question: str, today: date | None = None) -> list[RegisterHit]:
+        """Rows that answer ``question`` best first; [] unless the question clearly asks for
+        a responsibility, a role holder or contact details that the register has."""
+        return _lookup(self, question, today or date.today())
+
+
+def _normalise_kind(kind: str) -> str:
+    k = kind.lower().strip()
+    aliases = {
+        "responsibility": "responsibilities",
+        "vastuut": "responsibilities",
+        "role": "roles",
+        "roolit": "roles",
+        "contact": "contacts",
+        "yhteystiedot": "contacts",
+        "event": "events",
+        "tapahtumat": "events",
+    }
+    k = aliases.get(k, k)
+    if k not in KINDS:
+        raise ValueError(f"Tuntematon rivilaji {kind!r}: valitse jokin näistä: {', '.join(KINDS)}")
+    return k
+
+
+def _actor_text(row: Row) -> str:
+    if isinstance(row, Responsibility):
+        return row.actor
+    if isinstance(row, Role):
+        return f"{row.organisation} {row.person}"
+    if isinstance(row, Contact):
+        return row.person
+    return row.what
+
+
+def _in_force(row: Row, on: date) -> bool:
+    if isinstance(row, Responsibility):
+        return _overlaps(row, on, on)
+    if isinstance(row, Event):
+        return row.date <= on.isoformat()
+    return True
+
+
+def _overlaps(row: Responsibility, lo: date, hi: date) -> bool:
+    if row.valid_from and row.valid_from > hi.isoformat():
+        return False
+    return not (row.valid_until and row.valid_until < lo.isoformat())
+
+
+def rows_as_dicts(
+    register: Register, kind: str | None, actor: str | None, on: date | None
+) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts for the CLI: the row's own fields (ISO dates), ``kind`` and
+    ``citation`` = {doc_id, chunk_id, quote}; all kinds when ``kind`` is None."""
+    kinds = [_normalise_kind(kind)] if kind else list(KINDS)
+    out: list[dict[str, Any]] = []
+    for k in kinds:
+        for row in register.rows(k, actor=actor, on=on):
+            d = asdict(row)
+            cit = d.pop("citation")
+            out.append(
+                {
+                    "kind": k,
+                    **d,
+                    "citation": {
+                        "doc_id": cit["doc_id"],
+                        "chunk_id": cit["chunk_id"],
+                        "quote": cit["quote"],
+                    },
+                }
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Morphology
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("finnish")
+
+
+@cache
+def stem(word: str) -> str:
+    """Snowball stem of one lower-cased word (leading hyphen of "-terveyspalvelut" dropped)."""
+    w = word.lower().lstrip("-")
+    return str(_stemmer().stemWord(w))
+
+
+def _stem_match(a: str, b: str) -> bool:
+    """Two stems denote the same word: equal up to the last two letters (gradation)."""
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 3 and n >= max(len(a), len(b)) - 2
+
+
+_WORD = re.compile(r"-?[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'][0-9A-Za-zÀ-ÖØ-öø-ÿ]+)*-?")
+_STOP = frozenset(
+    "ja tai sekä on ovat oli kuka ketkä kenen mikä mitkä mitä mihin missä mistä milloin "
+    "vastaa vastaavat vastasi järjestää järjesti järjestää tehtävä tehtävät hoitaa "
+    "nyt vuonna vuoden alusta alkaen asti saakka tällä hetkellä".split()
+)
+
+
+def _content_stems(text: str) -> list[str]:
+    return [stem(m.group()) for m in _WORD.finditer(text.lower()) if m.group() not in _STOP]
+
+
+def _all_match(wanted: Sequence[str], have: Sequence[str]) -> bool:
+    return bool(wanted) and all(any(_stem_match(w, h) for h in have) for w in wanted)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str  # surface form
+    low: str
+    stem: str
+    start: int  # offsets inside the sentence
+    end: int
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [
+        _Tok(m.group(), m.group().lower(), stem(m.group()), m.start(), m.end())
+        for m in _WORD.finditer(text)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies (base forms; matched through stems, compounds by their head)
+
+
+@dataclass(frozen=True)
+class _OrgType:
+    base: str  # nominative singular
+    plural: str  # nominative plural
+    head: str  # class used for matching actors ("kunta", "hyvinvointialue", …)
+
+
+_ORGS: tuple[_OrgType, ...] = (
+    _OrgType("kunta", "kunnat", "kunta"),
+    _OrgType("kaupunki", "kaupungit", "kunta"),
+    _OrgType("hyvinvointialue", "hyvinvointialueet", "hyvinvointialue"),
+    _OrgType("aluehallitus", "aluehallitukset", "aluehallitus"),
+    _OrgType("aluevaltuusto", "aluevaltuustot", "aluevaltuusto"),
+    _OrgType("kunnanhallitus", "kunnanhallitukset", "kunnanhallitus"),
+    _OrgType("kaupunginhallitus", "kaupunginhallitukset", "kaupunginhallitus"),
+    _OrgType("kunnanvaltuusto", "kunnanvaltuustot", "valtuusto"),
+    _OrgType("kaupunginvaltuusto", "kaupunginvaltuustot", "valtuusto"),
+    _OrgType("valtuusto", "valtuustot", "valtuusto"),
+    _OrgType("hallitus", "hallitukset", "hallitus"),
+    _OrgType("sairaanhoitopiiri", "sairaanhoitopiirit", "sairaanhoitopiiri"),
+    _OrgType("kuntayhtymä", "kuntayhtymät", "kuntayhtymä"),
+    _OrgType("liitto", "liitot", "liitto"),
+    _OrgType("maakunta", "maakunnat", "maakunta"),
+    _OrgType("valtio", "valtio", "valtio"),
+    _OrgType("TE-toimisto", "TE-toimistot", "te-toimisto"),
+    _OrgType("ELY-keskus", "ELY-keskukset", "ely-keskus"),
+    _OrgType("jaosto", "jaostot", "jaosto"),
+    _OrgType("työryhmä", "työryhmät", "työryhmä"),
+    _OrgType("toimielin", "toimielimet", "toimielin"),
+    _OrgType("lautakunta", "lautakunnat", "lautakunta"),
+    _OrgType("yhtiö", "yhtiöt", "yhtiö"),
+)
+# Organisations that can hold a public task (actors of responsibility rows).
+_ACTOR_HEADS = frozenset(
+    {"kunta", "hyvinvointialue", "kuntayhtymä", "sairaanhoitopiiri", "liitto", "maakunta",
+     "valtio", "te-toimisto", "ely-keskus", "yhtiö", "lautakunta"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Task:
+    name: str  # canonical nominative
+    elative: str  # "vastaa <elative>"
+    aliases: tuple[str, ...]
+
+
+_TASKS: tuple[_Task, ...] = (
+    _Task(
+        "sosiaali- ja terveyspalvelut",
+        "sosiaali- ja terveyspalveluista",
+        (
+            "sosiaali- ja terveyspalvelut",
+            "sosiaali- ja terveydenhuolto",
+            "sosiaali- ja terveystoimi",
+            "sosiaali- ja terveys-",
+            "sosiaalihuolto ja terveydenhuolto",
+            "sote-palvelut",
+        ),
+    ),
+    _Task("pelastustoimi", "pelastustoimesta", ("pelastustoimi", "pelastuspalvelut")),
+    _Task(
+        "kasvatus- ja opetustoimi",
+        "kasvatus- ja opetustoimesta",
+        ("kasvatus- ja opetustoimi", "kasvatus- ja opetuspalvelut", "sivistystoimi"),
+    ),
+    _Task("varhaiskasvatus", "varhaiskasvatuksesta", ("varhaiskasvatus",)),
+    _Task("opetus", "opetuksesta", ("perusopetus", "opetustoimi", "opetus")),
+    _Task(
+        "hyvinvoinnin ja terveyden edistäminen",
+        "hyvinvoinnin ja terveyden edistämisestä",
+        (
+            "hyvinvoinnin ja terveyden edistäminen",
+            "terveyden ja hyvinvoinnin edistäminen",
+            "hyvinvoinnin edistäminen",
+            "terveyden edistäminen",
+            "hyvinvointityö",
+        ),
+    ),
+    _Task(
+        "kotouttaminen",
+        "kotouttamisesta",
+        ("kotouttaminen", "kotouttamispalvelut", "kotoutumisen edistäminen"),
+    ),
+    _Task(
+        "työllisyyden hoito",
+        "työllisyyden hoidosta",
+        ("työllisyyden hoito", "työllisyydenhoito", "työllisyyspalvelut", "TE-palvelut"),
+    ),
+    _Task("maankäyttö", "maankäytöstä", ("maankäyttö",)),
+    _Task("kaavoitus", "kaavoituksesta", ("kaavoitus",)),
+    _Task(
+        "valmius ja varautuminen",
+        "valmiudesta ja varautumisesta",
+        ("valmius- ja varautumisasiat", "valmius ja varautuminen", "varautuminen"),
+    ),
+    _Task("oppilashuolto", "oppilashuollosta", ("oppilashuolto",)),
+    _Task("ympäristöterveydenhuolto", "ympäristöterveydenhuollosta", ("ympäristöterveydenhuolto",)),
+    _Task("kirjastopalvelut", "kirjastopalveluista", ("kirjastopalvelut", "kirjastotoimi")),
+    _Task("liikuntapalvelut", "liikuntapalveluista", ("liikuntapalvelut", "liikuntatoimi")),
+    _Task("kulttuuripalvelut", "kulttuuripalveluista", ("kulttuuripalvelut", "kulttuuritoimi")),
+    _Task("elinvoima", "elinvoimasta", ("elinkeinopalvelut", "elinvoimapalvelut")),
+    _Task("aluekehittäminen", "aluekehittämisestä", ("aluekehittäminen",)),
+    _Task("joukkoliikenne", "joukkoliikenteestä", ("joukkoliikenne",)),
+    _Task("vesihuolto", "vesihuollosta", ("vesihuolto",)),
+    _Task("jätehuolto", "jätehuollosta", ("jätehuolto",)),
+)
+_TASK_BY_NAME = {t.name: t for t in _TASKS}
+
+# Role titles: nominative forms; compounds ending in these heads are roles too.
+_ROLE_HEADS = ("johtaja", "koordinaattori", "päällikkö", "sihteeri", "pormestari", "asiamies")
+_NOT_ROLES = frozenset({"johtaja"})  # bare "johtaja" is too vague to file
+
+
+def _role_word(tok: _Tok) -> str | None:
+    """The role title if ``tok`` is one in the nominative singular ("puheenjohtaja")."""
+    low = tok.low.strip("-")
+    if low in _NOT_ROLES:
+        return None
+    for head in _ROLE_HEADS:
+        if low.endswith(head) and len(low) >= len(head):
+            return low
+    return None
+
+
+@dataclass(frozen=True)
+class _OrgHit:
+    org: _OrgType
+    nominative: str  # the token in nominative singular/plural, compound prefix kept
+    case: str  # NOM GEN ALL ABL ADE ILL INE ELA ESS PAR
+    plural: bool
+
+
+@cache
+def _org_of(low: str) -> tuple[_OrgType, str] | None:
+    """(organisation type, compound prefix) when ``low`` is a form of an organisation word."""
+    if low in {"kun", "kuin"}:
+        return None
+    s = stem(low)
+    best: tuple[_OrgType, str] | None = None
+    for org in _ORGS:
+        base = org.base.lower()
+        sb = stem(base)
+        if _stem_match(s, sb):
+            cand: tuple[_OrgType, str] = (org, "")
+        else:
+            core = sb[: max(3, len(sb) - 2)]
+            p = low.rfind(core)
+            if p <= 0 or not _stem_match(stem(low[p:]), sb):
+                continue
+            cand = (org, low[:p])
+        if best is None or len(cand[0].base) > len(best[0].base):
+            best = cand
+    return best
+
+
+def _case_of(tok: _Tok, org: _OrgType, nxt: _Tok | None) -> tuple[str, bool]:
+    low = tok.low
+    plural_hint = False
+    base = org.base.lower()
+    if nxt is not None and nxt.low.startswith(("vastuul", "vastuus", "hoidettav")):
+        return "ALL", low.endswith(("ien", "iden", "itten", "jen"))
+    for endings, case in (
+        (("lle",), "ALL"),
+        (("lta", "ltä"), "ABL"),
+        (("lla", "llä"), "ADE"),
+        (("ssa", "ssä"), "INE"),
+        (("sta", "stä"), "ELA"),
+        (("iin", "seen", "hin", "siin"), "ILL"),
+    ):
+        for e in endings:
+            if low.endswith(e):
+                core = low[: -len(e)]
+                plural_hint = core.endswith(("i", "j", "ei")) or e in ("iin", "siin")
+                return case, plural_hint
+    if low.endswith("n") and low not in (base, org.plural.lower()):
+        return "GEN", low.endswith(("ien", "iden", "itten", "jen"))
+    if low.endswith("t") and not base.endswith("t"):
+        return "NOM", True
+    if (low.endswith(("a", "ä")) and not base.endswith(("a", "ä"))) or low.endswith(("aa", "ää")):
+        return "PAR", False
+    return "NOM", False
+
+
+def _find_orgs(toks: Sequence[_Tok]) -> list[tuple[int, _OrgHit]]:
+    out: list[tuple[int, _OrgHit]] = []
+    for i, tok in enumerate(toks):
+        found = _org_of(tok.low)
+        if not found:
+            continue
+        org, prefix = found
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        case, plural = _case_of(tok, org, nxt)
+        word = org.plural if plural else org.base
+        nominative = (tok.text[: len(prefix)] + word.lower()) if prefix else word
+        if tok.cap and i > 0:
+            nominative = nominative[:1].upper() + nominative[1:]
+        out.append((i, _OrgHit(org, nominative, case, plural)))
+    return out
+
+
+def _qualifier(toks: Sequence[_Tok], i: int) -> str:
+    """Capitalised genitive words before token ``i`` ("Keski-Suomen", "Laukaan")."""
+    words: list[str] = []
+    j = i - 1
+    while j >= 0 and toks[j].cap and toks[j].low.endswith("n") and len(words) < 2:
+        if _org_of(toks[j].low) and not words:
+            break
+        words.insert(0, toks[j].text)
+        j -= 1
+    return " ".join(words)
+
+
+@cache
+def _task_patterns() -> list[tuple[_Task, tuple[str, ...]]]:
+    pats = [
+        (task, tuple(stem(w) for w in alias.lower().split()))
+        for task in _TASKS
+        for alias in task.aliases
+    ]
+    return sorted(pats, key=lambda p: -len(p[1]))
+
+
+def _tok_word_match(tok: _Tok, pat: str) -> bool:
+    if pat.endswith("-"):
+        return tok.low == pat or stem(tok.low) == pat
+    return _stem_match(tok.stem, pat)
+
+
+def _find_tasks(toks: Sequence[_Tok]) -> list[tuple[int, _Task]]:
+    """Task mentions (token index of their first word), longest alias first, no overlaps."""
+    return [(i, task) for i, task, _ in _find_task_spans(toks)]
+
+
+def _find_task_spans(toks: Sequence[_Tok]) -> list[tuple[int, _Task, int]]:
+    """Task mentions as (first token, task, token after the last)."""
+    used: set[int] = set()
+    out: list[tuple[int, _Task, int]] = []
+    for task, pat in _task_patterns():
+        n = len(pat)
+        for i in range(len(toks) - n + 1):
+            if any(i + k in used for k in range(n)):
+                continue
+            if all(_tok_word_match(toks[i + k], pat[k]) for k in range(n)):
+                used.update(range(i, i + n))
+                out.append((i, task, i + n))
+    return sorted(out, key=lambda x: x[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+@dataclass(frozen=True)
+class _Date:
+    pos: int  # character offset in the sentence
+    end: int
+    kind: Literal["from", "until", "at", "year"]
+    value: date
+    exact_day: bool  # a calendar day was written or implied ("ensi vuoden alussa")
+
+
+_MONTHS = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka",
+           "marras", "joulu")  # fmt: skip
+_FULL_DATE = re.compile(
+    r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})?(?![\d])"
+    r"(?:\s+(alkaen|lähtien|alusta|asti|saakka|mennessä|jälkeen))?",
+    re.IGNORECASE,
+)
+_YEAR_PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"\bvuo(?:den|desta)\s+(\d{4})\s+(?:alusta|alussa|alkaen|lähtien)", re.I),
+     "from", "start"),
+    (re.compile(r"\bvuo(?:den|desta)\s+(\d{4})\s+(?:ajan|loppuun|lopussa)", re.I),
+     "until", "end"),
+    (re.compile(r"\bvuoteen\s+(\d{4})\s+(?:asti|saakka)", re.I), "until", "end"),
+    (re.compile(r"\bvuonna\s+(\d{4})", re.I), "year", "start"),
+    (re.compile(r"\b(?:ensi|tulevan|seuraavan)\s+vuoden\s+(?:alussa|alusta)", re.I),
+     "from", "next"),
+    (re.compile(r"\bvuoden\s*vaihteen\s+jälkeen|\bvuodenvaihteen\s+jälkeen|"
+                r"\bvuoden\s*vaihteesta|\bvuodenvaihteesta", re.I), "from", "next"),
+    (re.compile(r"\b(?:kuluvan|tämän)\s+vuoden\s+(?:ajan|loppuun)", re.I), "until", "this_end"),
+)  # fmt: skip
+_MONTH_START = re.compile(
+    r"\b(" + "|".join(_MONTHS) + r")kuun\s+(?:alusta|alussa|alkaen)(?:\s+(\d{4}))?", re.I
+)
+
+
+def parse_doc_date(doc: Document | None) -> date | None:
+    """The document's date as a day: "2022-10-10"; "2022" → 1 July (mid-year) for year-only
+    dates, so relative phrases ("ensi vuoden alussa") still resolve to the right year."""
+    if doc is None:
+        return None
+    raw = (doc.date or "").strip()
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", raw) or re.match(r"^(\d{4})", doc.doc_id)
+    if not m:
+        return None
+    y = int(m.group(1))
+    mo = int(m.group(2)) if m.lastindex and m.lastindex >= 2 and m.group(2) else None
+    d = int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(3) else None
+    try:
+        return date(y, mo or 7, d or 1)
+    except ValueError:
+        return None
+
+
+def _resolve_partial(day: int, month: int, ref: date | None) -> date | None:
+    if ref is None:
+        return None
+    try:
+        cands = [date(ref.year + k, month, day) for k in (-1, 0, 1)]
+    except ValueError:
+        return None
+    return min(cands, key=lambda c: abs((c - ref).days))
+
+
+def find_dates(text: str, ref: date | None) -> list[_Date]:
+    """Date expressions in ``text``; partial and relative ones resolved against ``ref``."""
+    out: list[_Date] = []
+    for m in _FULL_DATE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        if m.group(3):
+            try:
+                value: date | None = date(int(m.group(3)), month, day)
+            except ValueError:
+                value = None
+        else:
+            value = _resolve_partial(day, month, ref)
+        if value is None:
+            continue
+        marker = (m.group(4) or "").lower()
+        kind: Literal["from", "until", "at", "year"] = "at"
+        if marker in ("alkaen", "lähtien", "alusta"):
+            kind = "from"
+        elif marker in ("asti", "saakka"):
+            kind = "until"
+        elif marker == "jälkeen":
+            continue
+        out.append(_Date(m.start(), m.end(), kind, value, True))
+    for pat, kind_s, anchor in _YEAR_PHRASES:
+        for m in pat.finditer(text):
+            if anchor == "next" or anchor == "this_end":
+                if ref is None:
+                    continue
+                y = ref.year + 1 if anchor == "next" else ref.year
+            else:
+                y = int(m.group(1))
+            value = date(y, 12, 31) if anchor in ("end", "this_end") else date(y, 1, 1)
+            k: Literal["from", "until", "at", "year"] = kind_s  # type: ignore[assignment]
+            out.append(_Date(m.start(), m.end(), k, value, kind_s != "year"))
+    for m in _MONTH_START.finditer(text):
+        month = _MONTHS.index(m.group(1).lower()) + 1
+        if m.group(2):
+            value = date(int(m.group(2)), month, 1)
+        elif ref is not None:
+            value = _resolve_partial(1, month, ref) or date(ref.year, month, 1)
+        else:
+            continue
+        out.append(_Date(m.start(), m.end(), "from", value, True))
+    return sorted(out, key=lambda d: d.pos)
+
+
+# ---------------------------------------------------------------------------------------------
+# Responsibility extraction
+
+_CUE_HOLD = re.compile(
+    r"^(?:vastaa|vastaavat|vastasi|vastasivat|vastaamaan|"
+    r"järjestää|järjestävät|järjesti|järjestivät|"
+    r"tuottaa|tuottavat|tuotti|tuottivat|rahoittaa|rahoittavat|rahoitti|rahoittivat|"
+    r"hoitaa|hoitavat|hoiti|hoitivat)$"
+)
+_CUE_MOVE = re.compile(r"^(?:siirty\w*|siirtyi\w*|siirre\w*|siirrettiin|siirtää|siirsi)$")
+_CUE_KEEP = re.compile(r"^(?:jää|jäävät|jäi|jäivät|jäämään|säilyy|säilyvät|pysyy|pysyvät)$")
+_CUE_SHARED = re.compile(
+    r"^(?:yhdyspin(?:ta|nan|taa|nat|toja|tojen|noilla|noissa|nassa|noista|noihin)|"
+    r"vastuunja(?:ko|on|koa|osta)|työnja(?:ko|on))$"
+)
+_CUE_RESP_NOUN = re.compile(r"^(?:järjestämisvastuu\w*|vastuu|vastuulla|vastuulle)$")
+_NEGATION = re.compile(r"^(?:ei|eivät|en|emme|ette|enää)$")
+_ANAPHOR = re.compile(r"^(?:palvelu\w*|tehtäv\w*|niistä|niiden|näistä|niitä|näitä|ne|nämä)$")
+_CLAUSE_SPLIT = re.compile(r"\s+eli\s+|;\s+|,\s+(?:mutta|kun taas|kunnes)\s+|\s+kun taas\s+")
+
+_HOLDER_CASES = {
+    "hold": ("NOM",),
+    "move": ("ALL",),
+    "keep": ("ALL", "ILL", "ADE"),
+    "noun": ("ADE", "ALL"),
+}
+
+
+@dataclass(frozen=True)
+class _Cue:
+    idx: int
+    kind: str  # hold move keep shared noun
+
+
+def _cues(toks: Sequence[_Tok]) -> list[_Cue]:
+    out: list[_Cue] = []
+    for i, t in enumerate(toks):
+        if _CUE_HOLD.match(t.low):
+            out.append(_Cue(i, "hold"))
+        elif _CUE_MOVE.match(t.low):
+            out.append(_Cue(i, "move"))
+        elif _CUE_KEEP.match(t.low):
+            out.append(_Cue(i, "keep"))
+    if not out:
+        for i, t in enumerate(toks):
+            if _CUE_SHARED.match(t.low):
+                return [_Cue(i, "shared")]
+        for i, t in enumerate(toks):
+            if _CUE_RESP_NOUN.match(t.low):
+                return [_Cue(i, "noun")]
+    return out
+
+
+@dataclass(frozen=True)
+class _Actor:
+    name: str
+    head: str
+    plural: bool
+
+
+def _actor(toks: Sequence[_Tok], i: int, hit: _OrgHit) -> _Actor:
+    q = _qualifier(toks, i)
+    name = f"{q} {hit.nominative}" if q else hit.nominative
+    return _Actor(name, hit.org.head, hit.plural and not q)
+
+
+def _shared_actor(orgs: Sequence[tuple[int, _OrgHit]]) -> _Actor:
+    heads: list[str] = []
+    for _, h in orgs:
+        if h.org.head in _ACTOR_HEADS and h.org.plural not in heads:
+            heads.append(h.org.plural)
+    if len(heads) < 2:
+        heads = ["kunnat", "hyvinvointialueet"]
+    return _Actor(" ja ".join(heads) + SHARED_MARK, "yhdyspinta", True)
+
+
+def _date_applies(d: _Date, cue_pos: int, toks: Sequence[_Tok], cue: _Cue) -> bool:
+    """Marked dates (alkaen/asti/…) apply clause-wide; bare dates and years only next to or
+    after the cue (a meeting date before the verb is not the transfer date)."""
+    if d.kind in ("from", "until") or cue.kind == "shared":
+        return True
+    return d.pos >= cue_pos or cue_pos - d.end <= 12
+
+
+def _responsibilities_in_clause(
+    toks: Sequence[_Tok], ref: date | None, clause_text: str, inherited: list[_Task]
+) -> tuple[list[tuple[_Actor, _Task, str | None, str | None]], list[_Task]]:
+    if any(_NEGATION.match(t.low) for t in toks):
+        return [], []
+    cues = _cues(toks)
+    if not cues:
+        return [], []
+    spans = _find_task_spans(toks)
+    if cues[0].kind == "shared":
+        # An interface lies *in* tasks ("yhdyspintoja on varhaiskasvatuksessa"): inessive only.
+        spans = [s for s in spans if toks[s[2] - 1].low.endswith(("ssa", "ssä"))]
+    tasks = [(i, t) for i, t, _ in spans]
+    orgs = [(i, h) for i, h in _find_orgs(toks) if h.org.head in _ACTOR_HEADS]
+    dates = find_dates(clause_text, ref)
+    out: list[tuple[_Actor, _Task, str | None, str | None]] = []
+    clause_tasks = [t for _, t in tasks]
+    for n, cue in enumerate(cues):
+        lo = cues[n - 1].idx + 1 if n > 0 else 0
+        hi = cues[n + 1].idx if n + 1 < len(cues) else len(toks)
+        left = [(i, t) for i, t in tasks if lo <= i < cue.idx]
+        right = [(i, t) for i, t in tasks if cue.idx < i < hi]
+        if cue.kind == "move":
+            my_tasks = left or right
+        elif cue.kind == "keep":
+            my_tasks = right or left
+        else:
+            my_tasks = left + right
+        if not my_tasks:
+            has_anaphor = any(_ANAPHOR.match(t.low) for t in toks[lo:hi])
+            if inherited and has_anaphor:
+                my_tasks = [(cue.idx + 1, t) for t in inherited]
+            else:
+                continue
+        cue_pos = toks[cue.idx].start
+        applicable = [d for d in dates if _date_applies(d, cue_pos, toks, cue)]
+        holders: list[_Actor] = []
+        sources: list[_Actor] = []
+        if cue.kind == "shared":
+            holders = [_shared_actor(orgs)]
+        else:
+            cases = _HOLDER_CASES[cue.kind]
+            r_orgs = [(i, h) for i, h in orgs if cue.idx < i < hi and h.case in cases]
+            l_orgs = [(i, h) for i, h in orgs if lo <= i < cue.idx and h.case in cases]
+            if cue.kind in ("keep", "move"):
+                chosen = r_orgs or l_orgs
+            else:
+                chosen = l_orgs + r_orgs
+            holders = [_actor(toks, i, h) for i, h in chosen]
+            if cue.kind == "move":
+                sources = [_actor(toks, i, h) for i, h in orgs if lo <= i < hi and h.case == "ABL"]
+        if not holders:
+            continue
+        task_positions = [toks[i].start for i, _ in my_tasks]
+        for ti, (_, task) in enumerate(my_tasks):
+            start: date | None = None
+            until: date | None = None
+            for d in applicable:
+                # In a list, a date written between items governs only the items after it.
+                if any(p < d.pos for p in task_positions) and any(
+                    p > d.pos for p in task_positions
+                ):
+                    if task_positions[ti] < d.pos:
+                        continue
+                if d.kind == "until":
+                    until = d.value
+                else:
+                    start = start or d.value
+            for h in holders:
+                out.append((h, task, _iso(start), _iso(until)))
+            if cue.kind == "move" and start is not None:
+                for s in sources:
+                    out.append((s, task, None, _iso(start - timedelta(days=1))))
+    seen: set[tuple[str, str, str | None, str | None]] = set()
+    unique = []
+    for a, t, f, u in out:
+        key = (a.name, t.name, f, u)
+        if key not in seen:
+            seen.add(key)
+            unique.append((a, t, f, u))
+    return unique, clause_tasks
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles and contacts
+
+_PHONE = re.compile(
+    r"(?:\b(?:p|puh|puhelin|tel|gsm)\.?:?\s*)?"
+    r"(?<![\d.])((?:\+358|0)\d{1,3}(?:[ -]?\d{2,4}){1,3})(?![\d.])",
+    re.I,
+)
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+\s?(?:@|\(at\)|\[at\])\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.I
+)
+_NAME_TOKEN = re.compile(r"^[A-ZÅÄÖÉÜ][a-zåäöéüß]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéüß]+)?$")
+_SEGMENT_SPLIT = re.compile(r",\s+|\s+tai\s+|;\s+|\s+\|\s+")
+_SPEECH_VERBS = re.compile(r"(?:si|i|oo|ää|aa|ttaa|ttää)$")
+
+
+def _is_name_token(tok: _Tok) -> bool:
+    return bool(_NAME_TOKEN.match(tok.text)) and _org_of(tok.low) is None and not _role_word(tok)
+
+
+def _name_at(toks: Sequence[_Tok], i: int, text: str) -> tuple[str, int] | None:
+    """A person name of 2–4 capitalised words starting at token ``i`` (same line)."""
+    j = i
+    while j < len(toks) and j - i < 4 and _is_name_token(toks[j]):
+        if j > i:
+            gap = text[toks[j - 1].end : toks[j].start]
+            if gap.replace("\xa0", " ") != " ":
+                break
+        j += 1
+    # A capitalised genitive before an organisation word qualifies it ("Keski-Suomen
+    # sairaanhoitopiiriltä"): it is not part of the name.
+    while j - i >= 2 and j < len(toks) and _org_of(toks[j].low) and toks[j - 1].low.endswith("n"):
+        j -= 1
+    if j - i < 2:
+        return None
+    parts = [t.text for t in toks[i:j]]
+    nxt = toks[j] if j < len(toks) else None
+    last = parts[-1]
+    if (
+        nxt is not None
+        and not nxt.cap
+        and len(nxt.low) >= 4
+        and text[toks[j - 1].end : nxt.start].strip() == ""
+        and re.search(r"[aeiouyäö]n$", last)
+        and not last.endswith("nen")
+        and not _SPEECH_VERBS.search(nxt.low)
+    ):
+        parts[-1] = last[:-1]  # genitive "Porrasmaan terveiset" → Porrasmaa
+    return " ".join(parts), j
+
+
+def _org_phrase(toks: Sequence[_Tok], i: int) -> str:
+    """The genitive organisation phrase ending right before token ``i`` (a role word)."""
+    j = i - 1
+    if j < 0 or not toks[j].low.endswith("n"):
+        return ""
+    head = toks[j]
+    found = _org_of(head.low)
+    if found:
+        org, prefix = found
+        word = (head.text[: len(prefix)] + org.base.lower()) if prefix else org.base
+    elif head.cap or head.low.endswith("nen"):
+        return ""
+    else:
+        word = head.text[:-1]
+    if head.cap:
+        word = word[:1].upper() + word[1:]
+    quals: list[str] = []
+    k = j - 1
+    while k >= 0 and toks[k].cap and toks[k].low.endswith("n") and len(quals) < 2:
+        quals.insert(0, toks[k].text)
+        k -= 1
+    return " ".join([*quals, word])
+
+
+def _org_after(toks: Sequence[_Tok], j: int) -> str:
+    """An organisation right after a name: "(Keski-Suomen) sairaanhoitopiiriltä / -stä"."""
+    for k in range(j, min(j + 3, len(toks))):
+        found = _org_of(toks[k].low)
+        if found:
+            org, prefix = found
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            case, _ = _case_of(toks[k], org, nxt)
+            if case not in ("ABL", "ELA", "NOM"):
+                return ""
+            word = (toks[k].text[: len(prefix)] + org.base.lower()) if prefix else org.base
+            quals = [t.text for t in toks[j:k] if t.cap and t.low.endswith("n")]
+            if len(quals) != k - j:
+                return ""
+            return " ".join([*quals, word])
+    return ""
+
+
+def _org_segment(text: str) -> str | None:
+    """A segment that only names an organisation ("Keski-Suomen hyvinvointialue")."""
+    toks = _tokens(text)
+    if not toks or len(toks) > 4 or _role_word(toks[-1]):
+        return None
+    return text.strip() if any(_org_of(t.low) for t in toks) else None
+
+
+@dataclass
+class _Entry:
+    person: str
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (role, organisation)
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+
+
+def _people(sentence: str, context_org: str) -> list[_Entry]:
+    """Persons of a sentence with their roles, phones and e-mails (segment by segment)."""
+    segments: list[str] = []
+    pos = 0
+    for m in _SEGMENT_SPLIT.finditer(sentence):
+        segments.append(sentence[pos : m.start()])
+        pos = m.end()
+    segments.append(sentence[pos:])
+
+    entries: list[_Entry] = []
+    pending: list[tuple[str, str]] = []  # role phrases waiting for the name that follows
+    last_org_for: tuple[_Entry, int] | None = None
+    for seg in segments:
+        seg_clean = seg.replace("\xa0", " ")
+        phones = [m.group(1) for m in _PHONE.finditer(seg_clean) if _digits_ok(m.group(1))]
+        emails = [_normalise_email(m.group()) for m in _EMAIL.finditer(seg_clean)]
+        toks = _tokens(seg_clean)
+        person: tuple[str, int] | None = None
+        roles_here: list[tuple[str, str]] = []
+        for i, tok in enumerate(toks):
+            role = _role_word(tok)
+            if role:
+                org = _org_phrase(toks, i)
+                named = _name_at(toks, i + 1, seg_clean) if i + 1 < len(toks) else None
+                if not org and named:
+                    org = _org_after(toks, named[1])
+                roles_here.append((role, org))
+                if named and person is None:
+                    person = named
+        if person is None and toks and _is_name_token(toks[0]):
+            start_name = _name_at(toks, 0, seg_clean)
+            if start_name:
+                person = start_name
+        org_only = _org_segment(seg_clean) if not roles_here and person is None else None
+        if person is not None:
+            entry = _Entry(person[0], [*pending, *roles_here], phones, emails)
+            pending = []
+            entries.append(entry)
+            last_org_for = None
+            continue
+        if roles_here and not entries:
+            head_roles = [r for r in roles_here if r]
+            pending.extend(head_roles)
+            continue
+        if entries:
+            cur = entries[-1]
+            if roles_here and toks and any(_role_word(t) for t in toks[:4]):
+                cur.roles.extend(roles_here)
+                last_org_for = (cur, len(cur.roles) - 1)
+            elif org_only and last_org_for and last_org_for[0] is cur:
+                entry, k = last_org_for
+                role, org = entry.roles[k]
+                entry.roles[k] = (role, f"{org}, {org_only}" if org else org_only)
+            cur.phones.extend(phones)
+            cur.emails.extend(emails)
+    for e in entries:
+        e.roles = [(r, o or context_org) for r, o in e.roles]
+    return entries
+
+
+def _digits_ok(phone: str) -> bool:
+    n = sum(c.isdigit() for c in phone)
+    return 7 <= n <= 13
+
+
+def _normalise_email(raw: str) -> str:
+    return re.sub(r"\s?(?:\(at\)|\[at\])\s?", "@", raw, flags=re.I).replace(" ", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences → rows
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What a sentence needs from its document: date for relative dates, organisation."""
+
+    doc_id: str
+    chunk_id: str
+    doc_date: date | None
+    context_org: str
+
+
+def _sentence_units(chunk: Chunk) -> list[tuple[int, int]]:
+    """Chunk sentences, split further at line breaks, trimmed of bullets and whitespace."""
+    out: list[tuple[int, int]] = []
+    for a, b in chunk.sentences:
+        pos = a
+        for line in chunk.text[a:b].split("\n"):
+            s, e = pos, pos + len(line)
+            pos = e + 1
+            while s < e and (chunk.text[s].isspace() or chunk.text[s] in "•-–—*·▪"):
+                s += 1
+            while e > s and chunk.text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                out.append((s, e))
+    return out
+
+
+def extract_sentence(text: str, start: int, end: int, ctx: SentenceContext) -> list[Row]:
+    """Rows stated by one sentence ``text[start:end]`` of a chunk (offsets inside the chunk).
+
+    Module-level on purpose: it is the unit of work the incremental build avoids repeating.
+    """
+    sentence = text[start:end]
+    cit = RowCitation(ctx.doc_id, ctx.chunk_id, sentence, start, end)
+    rows: list[Row] = []
+
+    # Responsibilities, clause by clause; anaphoric clauses inherit the previous tasks.
+    pos = 0
+    inherited: list[_Task] = []
+    pieces = []
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        pieces.append(sentence[pos : m.start()])
+        pos = m.end()
+    pieces.append(sentence[pos:])
+    for piece in pieces:
+        found, clause_tasks = _responsibilities_in_clause(
+            _tokens(piece), ctx.doc_date, piece, inherited
+        )
+        inherited = clause_tasks or inherited
+        for actor, task, f, u in found:
+            rows.append(Responsibility(actor.name, task.name, f, u, cit))
+
+    # Roles and contacts.
+    for entry in _people(sentence, ctx.context_org):
+        for role, org in entry.roles:
+            rows.append(Role(entry.person, role, org, cit))
+        phones = list(dict.fromkeys(entry.phones))
+        emails = list(dict.fromkeys(entry.emails))
+        for k in range(max(len(phones), len(emails))):
+            phone = phones[k] if k < len(phones) else ""
+            email = emails[k] if k < len(emails) else ""
+            rows.append(Contact(entry.person, phone, email, cit))
+
+    # Events: a sentence (not a bare dateline) with a day-precise date.
+    words = [t for t in _tokens(sentence) if t.text.isalpha()]
+    if len(words) >= 2 and any(not t.cap for t in words):
+        for d in find_dates(sentence, ctx.doc_date):
+            if d.exact_day and d.kind != "until":
+                rows.append(Event(d.value.isoformat(), _clip(sentence), cit))
+    return rows
+
+
+def _clip(s: str, n: int = 200) -> str:
+    s = " ".join(s.replace("\xa0", " ").split())
+    return s if len(s) <= n else s[:n].rsplit(" ", 1)[0] + " …"
+
+
+def _doc_context(doc: Document | None) -> tuple[date | None, str]:
+    if doc is None:
+        return None, ""
+    publisher = doc.publisher.split("(")[0].strip().rstrip(",")
+    return parse_doc_date(doc), publisher
+
+
+def extract_chunk(chunk: Chunk, doc: Document | None) -> list[Row]:
+    """All rows of one chunk, sentence by sentence."""
+    doc_date, org = _doc_context(doc)
+    ctx = SentenceContext(chunk.doc_id, chunk.chunk_id, doc_date, org)
+    rows: list[Row] = []
+    for a, b in _sentence_units(chunk):
+        rows.extend(extract_sentence(chunk.text, a, b, ctx))
+    return rows
+
+
+def build_register(
+    chunks: Sequence[Chunk],
+    documents: Mapping[str, Document],
+    previous: Register | None = None,
+) -> Register:
+    """Extract the register from ``chunks`` (at index time).
+
+    Incremental: a chunk whose id is in ``previous`` (with the same document date) keeps its
+    previous rows without re-extraction; rows of chunks no longer present vanish.
+    """
+    by_chunk: dict[str, _ChunkRows] = {}
+    for chunk in chunks:
+        doc = documents.get(chunk.doc_id)
+        doc_date = doc.date if doc else ""
+        old = previous.by_chunk.get(chunk.chunk_id) if previous else None
+        if old is not None and old.doc_date == doc_date:
+            by_chunk[chunk.chunk_id] = old
+            continue
+        by_chunk[chunk.chunk_id] = _ChunkRows(doc_date, extract_chunk(chunk, doc))
+    return Register.from_chunk_rows(by_chunk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements and lookup
+
+
+def _fi_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day}.{d.month}.{d.year}"
+
+
+def statement(row: Row) -> str:
+    """A short Finnish sentence stating ``row``."""
+    if isinstance(row, Responsibility):
+        when = ""
+        if row.valid_from and row.valid_until:
+            when = f" {_fi_date(row.valid_from)}–{_fi_date(row.valid_until)}"
+        elif row.valid_from:
+            when = f" {_fi_date(row.valid_from)} alkaen"
+        elif row.valid_until:
+            when = f" {_fi_date(row.valid_until)} asti"
+        if row.actor.endswith(SHARED_MARK):
+            parties = row.actor[: -len(SHARED_MARK)]
+            task = row.task[:1].upper() + row.task[1:]
+            return f"{task} on yhdyspinta, jossa yhteistyötä tekevät {parties}{when}."
+        known = _TASK_BY_NAME.get(row.task)
+        obj = known.elative if known else row.task
+        verb = "vastaavat" if _is_plural(row.actor) else "vastaa"
+        actor = row.actor[:1].upper() + row.actor[1:]
+        return f"{actor} {verb} {obj}{when}."
+    if isinstance(row, Role):
+        org = f", {row.organisation}" if row.organisation else ""
+        return f"{row.person}: {row.role}{org}."
+    if isinstance(row, Contact):
+        parts = [f"puh. {row.phone}" if row.phone else "", row.email]
+        return f"{row.person}: {', '.join(p for p in parts if p)}."
+    return f"{_fi_date(row.date)}: {row.what}"
+
+
+def _is_plural(actor: str) -> bool:
+    last = actor.split()[-1].lower() if actor.split() else ""
+    return any(last == o.plural.lower() or last.endswith(o.plural.lower()) for o in _ORGS) and (
+        not any(last == o.base.lower() for o in _ORGS)
+    )
+
+
+_Q_CONTACT = re.compile(r"numero|puhelin|soitta|sähköpost|yhteystie|tavoittaa|\bpuh\b", re.I)
+_Q_ROLE = re.compile(
+    r"\bkuka\b|\bketkä\b|\bkenet\b|\bkeitä\b|\bmikä on\b.*\b(?:rooli|tehtävä)", re.I
+)
+_Q_RESP = re.compile(
+    r"\bvastaa|\bvastuu|\bvastuussa|järjest|\btehtävä|\bjää|\bjäävät|rahoitt|tuotta|hoita|"
+    r"\bkenen\b|siirty|\bkuuluu\b",
+    re.I,
+)
+_Q_NOW = re.compile(r"\bnyt\b|tällä hetkellä|nykyään|\btänään\b|\bnow\b", re.I)
+
+
+def _question_interval(question: str, today: date) -> tuple[date, date] | None:
+    if _Q_NOW.search(question):
+        return today, today
+    dates = find_dates(question, today)
+    if not dates:
+        return None
+    d = dates[0]
+    if d.kind == "year":
+        return d.value, date(d.value.year, 12, 31)
+    return d.value, d.value
+
+
+def _lookup(reg: Register, question: str, today: date) -> list[RegisterHit]:
+    q = unicodedata.normalize("NFC", question)
+    qstems = _content_stems(q)
+    if not qstems:
+        return []
+    hits: list[RegisterHit] = []
+    if _Q_CONTACT.search(q):
+        hits = _lookup_contacts(reg, q, qstems)
+    elif _Q_RESP.search(q) and (_find_tasks(_tokens(q)) or _find_orgs(_tokens(q))):
+        hits = _lookup_responsibilities(reg, q, today)
+    if not hits and _Q_ROLE.search(q):
+        hits = _lookup_roles(reg, q, qstems)
+    return hits
+
+
+def _names_in(q: str, persons: Iterable[str]) -> set[str]:
+    """Persons named in the question (all name words, any case ending)."""
+    qs = [stem(w) for w in re.findall(r"[A-Za-zÀ-ÿ-]+", q.lower())]
+    out = set()
+    for p in persons:
+        parts = [stem(w) for w in p.lower().split()]
+        surname = parts[-1]
+        if any(_stem_match(surname, s) or s.startswith(surname) for s in qs):
+            first_ok = len(parts) == 1 or any(
+                _stem_match(parts[0], s) for s in qs
+            )  # first name optional, but if given must match
+            qnames = re.findall(r"\b[A-ZÅÄÖ][a-zåäö]+", q)
+            if first_ok or not any(_stem_match(stem(n), parts[0]) for n in qnames):
+                out.add(p)
+    return out
+
+
+def _role_org_score(role: Role, q: str) -> float:
+    """How well a role row fits the role and organisation words of the question."""
+    toks = _tokens(q)
+    q_roles = [stem(t.low) for t in toks if _role_stem_word(t.low)]
+    role_ok = any(_stem_match(stem(role.role), r) for r in q_roles)
+    if not role_ok:
+        return 0.0
+    score = 1.0
+    org_words = _content_stems(role.organisation)
+    q_other = [
+        t.stem for t in toks if not _role_stem_word(t.low) and t.low not in _STOP and len(t.low) > 2
+    ]
+    q_org = [s for s in q_other if _org_of(s) or any(_stem_match(s, o) for o in org_words)]
+    if q_org:
+        matched = sum(1 for s in q_org if any(_stem_match(s, o) for o in org_words))
+        if matched == 0:
+            return 0.0
+        score += matched / max(len(q_org), 1)
+    return score
+
+
+def _role_stem_word(low: str) -> bool:
+    base = re.sub(r"(?:n|a|ä|lle|lta|ltä|lla|llä|ksi|na|nä|ssa|ssä|sta|stä)$", "", low)
+    return any(low.startswith(h) or h in low for h in _ROLE_HEADS) or any(
+        base.endswith(h[:-1]) for h in _ROLE_HEADS
+    )
+
+
+def _lookup_roles(reg: Register, q: str, qstems: list[str]) -> list[RegisterHit]:
+    named = _names_in(q, {r.person for r in reg.roles})
+    hits: list[RegisterHit] = []
+    for role in reg.roles:
+        if named:
+            if role.person not in named:
+                continue
+            score = 1.0 + _role_org_score(role, q)
+        else:
+            score = _role_org_score(role, q)
+            if score <= 0:
+                continue
+        hits.append(RegisterHit("roles", role, score, statement(role)))
+    return _best_unique(hits)
+
+
+def _lookup_contacts(reg: Register, q: str, qstems: list[str]) -> list[RegisterHit]:
+    persons = {c.person for c in reg.contacts}
+    named = _names_in(q, persons)
+    if not named:
+        role_hits = [r for r in reg.roles if _role_org_score(r, q) > 0]
+        best = max((_role_org_score(r, q) for r in role_hits), default=0.0)
+        named = {r.person for r in role_hits if _role_org_score(r, q) == best}
+    want_email = re.search(r"sähköpost|e-?mail", q, re.I) is not None
+    hits = []
+    for c in reg.contacts:
+        if c.person in named and (c.email if want_email else c.phone or c.email):
+            hits.append(RegisterHit("contacts", c, 2.0, statement(c)))
+    return _best_unique(hits)
+
+
+def _lookup_responsibilities(reg: Register, q: str, today: date) -> list[RegisterHit]:
+    toks = _tokens(q)
+    q_tasks = {t.name for _, t in _find_tasks(toks)}
+    q_actor_heads = {h.org.head for _, h in _find_orgs(toks) if h.org.head in _ACTOR_HEADS}
+    interval = _question_interval(q, today)
+    keep_question = re.search(r"\bjää|\bjäävät|\bjäi\b", q, re.I) is not None
+    hits: list[RegisterHit] = []
+    for r in reg.responsibilities:
+        if q_tasks and r.task not in q_tasks:
+            continue
+        shared = r.actor.endswith(SHARED_MARK)
+        head = _actor_head(r.actor)
+        if not q_tasks:
+            # "Mitä kunnille jää?": the actor is the subject of the question.
+            if not q_actor_heads or head not in q_actor_heads or shared:
+                continue
+            if keep_question and r.valid_until is not None:
+                continue
+        score = 2.0
+        if q_tasks and q_actor_heads and head in q_actor_heads:
+            score += 0.5
+        if shared:
+            score -= 0.8
+        dated = bool(r.valid_from or r.valid_until)
+        if interval is not None:
+            if not _overlaps(r, *interval):
+                continue
+            score += 1.0 if dated else 0.0
+        elif _overlaps(r, today, today):
+            score += 0.3 if dated else 0.0
+        else:
+            score -= 0.5
+        hits.append(RegisterHit("responsibilities", r, score, statement(r)))
+    if interval is not None and any(
+        h.row.valid_from or h.row.valid_until  # type: ignore[union-attr]
+        for h in hits
+    ):
+        hits = [h for h in hits if h.row.valid_from or h.row.valid_until]  # type: ignore[union-attr]
+    return _best_unique(hits)
+
+
+def _actor_head(actor: str) -> str:
+    if actor.endswith(SHARED_MARK):
+        return "yhdyspinta"
+    words = actor.split()
+    found = _org_of(words[-1].lower()) if words else None
+    return found[0].head if found else actor.lower()
+
+
+def _best_unique(hits: list[RegisterHit]) -> list[RegisterHit]:
+    hits.sort(key=lambda h: -h.score)
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.text in seen:
+            continue
+        seen.add(h.text)
+        out.append(h)
+    return out
+
+
+# Note: an optional LLM extraction pass (adding rows when ASSISTANT_LLM_BASE_URL is set) is not
+# implemented; any such rows would have to carry a RowCitation whose quote the citation
+# validator accepts, exactly like the rule-based rows above.
