@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .lexical import stems, words
 from .retrieve import Passage
+
+if TYPE_CHECKING:
+    from .store import LoadedIndex
 
 ABSTAIN_TEXT = "En löytänyt aineistosta vastausta tähän kysymykseen."
 
@@ -27,9 +39,16 @@ class Citation:
     def to_dict(self) -> dict[str, object]:
         """The citation as in the Answer JSON."""
         return {
-            "n": self.n, "doc_id": self.doc_id, "title": self.title, "date": self.date,
-            "publisher": self.publisher, "url": self.url, "chunk_id": self.chunk_id,
-            "quote": self.quote, "start": self.start, "end": self.end,
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "date": self.date,
+            "publisher": self.publisher,
+            "url": self.url,
+            "chunk_id": self.chunk_id,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
         }
 
 
@@ -57,3 +76,407 @@ class Answer:
             "passages": [p.to_dict() for p in self.passages],
             "timings_ms": dict(self.timings_ms),
         }
+
+
+# ============================================================================ extractive answerer
+
+FOREIGN_WORDS = frozenset(
+    "the a an of is are was were who whom whose what when where why how which does do did will "
+    "would can in on for and to with from about many much "
+    "vem vad när var hur varför vilka vilken vilket är och som av för med till om på det den de "
+    "hur många mycket".split()
+)
+
+# Question word → what the answer must contain. Checked in order; the first hit decides.
+_QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "contact",
+            r"\b(puhelin\w*|numero\w*|soitta\w*|tavoit\w*|sähköpost\w*|e-?mail|"
+            r"phone|telefon\w*|yhteystie\w*|contact)\b",
+        ),
+        (
+            "number",
+            r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
+            r"how many|how much|hur många|hur mycket|määrä\w*|luku\w*)\b",
+        ),
+        (
+            "date",
+            r"\b(milloin|mihin aikaan|minä päivänä|mistä lähtien|mistä alkaen|mihin asti|"
+            r"monesko|when|what date|which date|när|vilket datum|mikä päivä\w*|"
+            r"minkä päivän\w*|mihin mennessä|mil+oin)\b",
+        ),
+        (
+            "person",
+            r"\b(kuka|ketkä|kenen|kenet|keneltä|kenelle|kenestä|who|whom|whose|vem|vems|"
+            r"kuk+a|kekä)\b",
+        ),
+        ("place", r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis)\b"),
+        ("list", r"\b(mitkä|mitä|which|vilka|luettele|list)\b"),
+        ("reason", r"\b(miksi|miten|kuinka|millä tavalla|mitä varten|why|how|varför|hur|mix)\b"),
+    )
+)
+
+_DATE_RE = re.compile(
+    r"\b\d{1,2}\.\d{1,2}\.(?:\d{4})?|\b(?:19|20)\d{2}\b|"
+    r"\b(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuu\w*|"
+    r"\b(?:maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|sunnuntai)\w*|"
+    r"\b(?:kevää|kesä|syksy|talve)\w*|\bvuo(?:den|si|nna)\b",
+    re.IGNORECASE,
+)
+_NUMBER_RE = re.compile(
+    r"\d|\b(?:yksi|yhden|kaksi|kahde\w*|kolme\w*|neljä\w*|viisi|viide\w*|kuusi|kuude\w*|"
+    r"seitsemä\w*|kahdeksa\w*|yhdeksä\w*|kymmene\w*|sata\w*|tuhat\w*|miljoon\w*)\b",
+    re.IGNORECASE,
+)
+_PHONE_RE = re.compile(r"\b0\d{1,3}[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?\b|@|\(at\)")
+_NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+\b")
+_ORG_RE = re.compile(
+    r"\b(?:kun\w*|kaupun\w*|hyvinvointialue\w*|\w*liit\w*|\w*hallitu\w*|\w*valtuust\w*|"
+    r"\w*jaost\w*|\w*työryhm\w*|\w*toimielim\w*|\w*ryhm\w*|sairaanhoitopiir\w*)\b",
+    re.IGNORECASE,
+)
+_PLACE_RE = re.compile(
+    r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|an|en|in|on|un|ään|aan)\b|"
+    r"\b\w+(?:salissa|osoitteessa|kaupungintalo\w*)\b|https?://",
+)
+_LIST_RE = re.compile(r",|\bsekä\b|\bja\b|\btai\b|•")
+_REASON_RE = re.compile(
+    r"\b(?:koska|siksi|jotta|vuoksi|takia|syystä|tavoit\w*|tarkoitu\w*|näin|siten|avulla|"
+    r"kautta|edellyt\w*|perustee\w*|seurauk\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def question_type(question: str) -> str:
+    """The kind of answer a question asks for: contact, number, date, person, place, list,
+    reason, or ``other``."""
+    for name, pattern in _QTYPE_PATTERNS:
+        if pattern.search(question):
+            return name
+    return "other"
+
+
+def type_match(qtype: str, sentence: str) -> float:
+    """How well a sentence carries the kind of answer asked for: 1 yes, 0.5 partly, 0 no."""
+    if qtype == "contact":
+        return 1.0 if _PHONE_RE.search(sentence) else 0.0
+    if qtype == "number":
+        return 1.0 if _NUMBER_RE.search(_DATE_RE.sub(" ", sentence)) else 0.0
+    if qtype == "date":
+        return 1.0 if _DATE_RE.search(sentence) else 0.0
+    if qtype == "person":
+        if _NAME_RE.search(sentence[1:]):
+            return 1.0
+        return 0.5 if _ORG_RE.search(sentence) else 0.0
+    if qtype == "place":
+        return 1.0 if _PLACE_RE.search(sentence[1:]) else 0.0
+    if qtype == "list":
+        return min(1.0, len(_LIST_RE.findall(sentence)) / 2)
+    if qtype == "reason":
+        return 1.0 if _REASON_RE.search(sentence) else 0.3
+    return 0.0
+
+
+def is_foreign(question: str) -> bool:
+    """True when the question reads as English or Swedish rather than Finnish."""
+    tokens = words(question)
+    if not tokens:
+        return False
+    hits = sum(1 for t in tokens if t in FOREIGN_WORDS)
+    return hits >= 2 and hits / len(tokens) >= 0.25
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Weights and abstention bars of the extractive answerer, calibrated on the gold set as a
+    whole (see README, "Calibration")."""
+
+    w_dense: float = 2.0
+    w_lex: float = 1.0
+    w_type: float = 0.35
+    w_rank: float = 0.15
+    extra_ratio: float = 0.85  # a further sentence must score this share of the best one
+    min_support: float = 0.40  # idf-weighted share of question terms in the evidence
+    max_unknown: float = 0.34  # idf-weighted share of question terms the corpus never uses
+    min_dense_foreign: float = 0.82  # cosine bar for English/Swedish questions
+    dense_floor: float = 0.78
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """Stems of a question: its own (weight 1) and those carried from history (lower weight)."""
+
+    own: tuple[str, ...]
+    carried: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    chunk_pos: int
+    sentence: int
+    start: int  # inside the chunk text, leading dashes/bullets trimmed
+    end: int
+    rank: int  # rank of the passage it came from (0 = best)
+    score: float
+    support: float
+    dense: float
+    typed: float
+
+
+@dataclass
+class Evidence:
+    """The extractive answerer's verdict before citations are validated."""
+
+    picks: list[tuple[str, str]]  # (chunk_id, quote) in answer order
+    abstain: bool
+    reason: str
+    signals: dict[str, float]
+
+
+class ExtractiveAnswerer:
+    """Answers with the corpus's own sentences: scores every sentence of the retrieved passages
+    by meaning (precomputed sentence vectors), stemmed term support and answer type, and
+    abstains when the evidence does not carry the question."""
+
+    def __init__(self, index: LoadedIndex, tuning: Tuning | None = None) -> None:
+        self.tuning = tuning or Tuning()
+        self._index = index
+        self._row: dict[tuple[int, int], int] = {k: r for r, k in enumerate(index.sentence_keys)}
+        self._spans: list[tuple[int, int]] = []
+        self._stems: list[frozenset[str]] = []
+        doc_freq: Counter[str] = Counter()
+        seen: set[tuple[str, int]] = set()
+        for chunk_pos, i in index.sentence_keys:
+            chunk = index.chunks[chunk_pos]
+            start, end = _trim_span(chunk.text, *chunk.sentences[i])
+            self._spans.append((start, end))
+            sentence_stems = frozenset(stems(chunk.text[start:end]))
+            self._stems.append(sentence_stems)
+            key = (chunk.doc_id, chunk.start + start)
+            if key not in seen:
+                seen.add(key)
+                doc_freq.update(sentence_stems)
+        for chunk in index.chunks:  # titles and headings are vocabulary too
+            doc_freq.update(set(stems(chunk.title + " " + chunk.heading)) - set(doc_freq))
+        n = max(len(seen), 1)
+        self._idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in doc_freq.items()}
+        self._max_idf = math.log((n + 1) / 0.5)
+        self._chunk_stems = [frozenset(stems(c.context)) for c in index.chunks]
+        self._by_prefix: dict[str, list[str]] = {}
+        for term in self._idf:
+            self._by_prefix.setdefault(term[:2], []).append(term)
+
+    # -- question analysis ------------------------------------------------------------------
+
+    def resolve_terms(self, terms: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Map question stems onto the corpus vocabulary; misspellings snap to a close stem.
+
+        Returns (known stems, unknown stems)."""
+        known: list[str] = []
+        unknown: list[str] = []
+        for term in terms:
+            if term in self._idf or term.isdigit():
+                known.append(term)
+                continue
+            close = (
+                difflib.get_close_matches(term, self._by_prefix.get(term[:2], []), n=1, cutoff=0.8)
+                if len(term) >= 5
+                else []
+            )
+            if close:
+                known.append(close[0])
+            elif any(_compound_match(term, other) for other in self._by_prefix.get(term[:2], [])):
+                known.append(term)
+            else:
+                unknown.append(term)
+        return known, unknown
+
+    def _weight(self, term: str) -> float:
+        return self._idf.get(term, self._max_idf)
+
+    def _support(
+        self,
+        weighted: Sequence[tuple[str, float]],
+        sentence: frozenset[str],
+        context: frozenset[str],
+    ) -> float:
+        total = sum(w for _, w in weighted)
+        if total <= 0:
+            return 0.0
+        got = 0.0
+        for term, w in weighted:
+            if term in sentence:
+                got += w
+            elif any(_compound_match(term, s) for s in sentence):
+                got += 0.7 * w
+            elif term in context:
+                got += 0.4 * w
+        return got / total
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def select(
+        self,
+        question: str,
+        terms: QuestionTerms,
+        query_vector: np.ndarray,
+        passages: Sequence[Passage],
+        forced: Sequence[tuple[str, str]] = (),
+    ) -> Evidence:
+        """Choose the sentences that answer ``question`` (or decide to abstain).
+
+        ``forced`` are (chunk_id, quote) picks from the register that lead the answer."""
+        t = self.tuning
+        qtype = question_type(question)
+        foreign = is_foreign(question)
+        own_known, own_unknown = self.resolve_terms(terms.own)
+        carried_known, _ = self.resolve_terms(terms.carried)
+        weighted = [(s, self._weight(s)) for s in dict.fromkeys(own_known)]
+        weighted += [
+            (s, 0.5 * self._weight(s)) for s in dict.fromkeys(carried_known) if s not in own_known
+        ]
+        unknown_mass = sum(self._max_idf for _ in own_unknown)
+        known_mass = sum(w for s, w in weighted if s in own_known)
+        unknown_share = unknown_mass / (unknown_mass + known_mass) if unknown_mass else 0.0
+
+        candidates = self._candidates(weighted, query_vector, passages, qtype, foreign)
+        signals = {"unknown_share": round(unknown_share, 3)}
+        if forced:
+            picks = list(forced)
+            taken = {q for _, q in forced}
+            for cand in candidates[:2]:
+                quote = self._quote(cand)
+                if quote[1] not in taken and cand.score >= t.extra_ratio * candidates[0].score:
+                    picks.append(quote)
+                    break
+            return Evidence(picks[:3], False, "register", signals)
+        if not candidates:
+            return Evidence([], True, "no candidates", signals)
+
+        best = candidates[0]
+        if qtype != "other" and best.typed < 0.5:
+            typed = [c for c in candidates if c.typed >= 0.5 and c.support >= 0.6 * best.support]
+            if typed and typed[0].score >= best.score - 0.35:
+                best = typed[0]
+        signals.update(
+            support=round(best.support, 3),
+            dense=round(best.dense, 3),
+            typed=best.typed,
+            score=round(best.score, 3),
+        )
+        if foreign:
+            if best.dense < t.min_dense_foreign:
+                return Evidence([], True, "foreign: weak meaning match", signals)
+        else:
+            if unknown_share > t.max_unknown:
+                return Evidence([], True, "question terms unknown to the corpus", signals)
+            if best.support < t.min_support:
+                return Evidence([], True, "weak term support", signals)
+        if qtype in ("contact", "number", "date") and best.typed < 1.0:
+            return Evidence([], True, f"no {qtype} in the evidence", signals)
+
+        picks = [self._quote(best)]
+        limit = 2 if qtype in ("list", "reason", "other") else 1
+        for cand in candidates:
+            if len(picks) > limit:
+                break
+            if cand is best or cand.score < t.extra_ratio * best.score:
+                continue
+            if not foreign and cand.support < 0.75 * t.min_support:
+                continue
+            quote = self._quote(cand)
+            if quote not in picks:
+                picks.append(quote)
+        return Evidence(picks, False, "answered", signals)
+
+    def _quote(self, cand: _Candidate) -> tuple[str, str]:
+        chunk = self._index.chunks[cand.chunk_pos]
+        return chunk.chunk_id, chunk.text[cand.start : cand.end]
+
+    def _candidates(
+        self,
+        weighted: Sequence[tuple[str, float]],
+        query_vector: np.ndarray,
+        passages: Sequence[Passage],
+        qtype: str,
+        foreign: bool,
+    ) -> list[_Candidate]:
+        t = self.tuning
+        rows: list[int] = []
+        ranks: list[int] = []
+        seen: set[tuple[str, int]] = set()
+        for rank, passage in enumerate(passages):
+            pos = self._index.chunk_pos.get(passage.chunk_id)
+            if pos is None:
+                continue
+            chunk = self._index.chunks[pos]
+            for i in range(len(chunk.sentences)):
+                row = self._row.get((pos, i))
+                if row is None:
+                    continue
+                start, end = self._spans[row]
+                key = (chunk.doc_id, chunk.start + start)
+                if key in seen or not _is_answer_sentence(chunk.text[start:end]):
+                    continue
+                seen.add(key)
+                rows.append(row)
+                ranks.append(rank)
+        if not rows:
+            return []
+        dense = self._index.sentence_vectors[rows] @ query_vector
+        out = []
+        for row, rank, cosine in zip(rows, ranks, dense.tolist(), strict=True):
+            pos, _ = self._index.sentence_keys[row]
+            start, end = self._spans[row]
+            sentence = self._index.chunks[pos].text[start:end]
+            support = self._support(weighted, self._stems[row], self._chunk_stems[pos])
+            typed = type_match(qtype, sentence)
+            lex = 0.0 if foreign else support
+            score = (
+                t.w_dense * (cosine - t.dense_floor)
+                + t.w_lex * lex
+                + t.w_type * typed
+                + t.w_rank / (1 + rank)
+            )
+            out.append(
+                _Candidate(
+                    pos,
+                    self._index.sentence_keys[row][1],
+                    start,
+                    end,
+                    rank,
+                    score,
+                    support,
+                    cosine,
+                    typed,
+                )
+            )
+        out.sort(key=lambda c: (-c.score, c.rank, c.chunk_pos, c.start))
+        return out
+
+
+def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading dashes, bullets and spaces: the quote starts at the sentence's first word."""
+    while start < end and (text[start] in "-–—•*·" or text[start].isspace()):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_answer_sentence(sentence: str) -> bool:
+    """Headings and fragments ("Lisätietoja:", "Seuraava kokous") never answer anything."""
+    n_words = len(sentence.split())
+    if n_words >= 5:
+        return True
+    return n_words >= 2 and bool(re.search(r"\d", sentence))
+
+
+def _compound_match(a: str, b: str) -> bool:
+    """Finnish compounds: 'johtaja' matches 'toimialajohtaja', 'palvelu' 'terveyspalvelu'."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 5 and short in long_

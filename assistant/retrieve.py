@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .config import Settings
+
+if TYPE_CHECKING:
+    from .store import LoadedIndex
 
 
 @dataclass(frozen=True)
@@ -23,4 +32,102 @@ class Passage:
 
     def to_dict(self) -> dict[str, object]:
         """The passage as in the Answer JSON."""
-        return {"chunk_id": self.chunk_id, "doc_id": self.doc_id, "score": self.score, "text": self.text}
+        return {
+            "chunk_id": self.chunk_id,
+            "doc_id": self.doc_id,
+            "score": self.score,
+            "text": self.text,
+        }
+
+
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), rank starting at 1."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class Retriever:
+    """Ranks the index's chunks for a question by dense, BM25 or fused evidence."""
+
+    def __init__(self, index: LoadedIndex, settings: Settings) -> None:
+        self._index = index
+        self._settings = settings
+        vocab = index.bm25.vocab_dict if hasattr(index.bm25, "vocab_dict") else {}
+        self._bm25_vocab = set(vocab)
+
+    def dense(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(chunk position, cosine similarity) from Chroma, best first."""
+        # Chroma may still hold chunks of an interrupted run's generation: ask for a margin
+        # and keep only the chunks of the loaded generation.
+        n = min(k + 10, max(len(self._index.chunks), 1))
+        hits = self._index.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            query_vector.tolist(), k=n
+        )
+        out: list[tuple[int, float]] = []
+        for doc, distance in hits:
+            pos = self._index.chunk_pos.get(str(doc.id))
+            if pos is not None:
+                out.append((pos, 1.0 - float(distance)))
+        return out[:k]
+
+    def bm25(self, question_stems: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) over Finnish stems, best first; zero scores dropped."""
+        tokens = [t for t in question_stems if t in self._bm25_vocab]
+        if not tokens or not self._index.chunks:
+            return []
+        scores = self._index.bm25.get_scores(tokens)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+
+    def search(
+        self,
+        query_vector: np.ndarray | None,
+        question_stems: Sequence[str],
+        k: int,
+        method: str | None = None,
+    ) -> list[Passage]:
+        """Top-k passages by the chosen method (``Settings.retriever`` by default)."""
+        method = method or self._settings.retriever
+        pool = max(k, 20)
+        dense = (
+            self.dense(query_vector, pool) if method != "bm25" and query_vector is not None else []
+        )
+        lexical = self.bm25(question_stems, pool) if method != "dense" else []
+        dense_scores = dict(dense)
+        bm25_scores = dict(lexical)
+        if method == "dense":
+            ranked = dense
+        elif method == "bm25":
+            ranked = lexical
+        else:
+            fused = rrf_fuse(
+                [[p for p, _ in dense], [p for p, _ in lexical]], k=self._settings.rrf_k
+            )
+            ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        return [
+            self.passage_for(pos, score, dense_scores.get(pos), bm25_scores.get(pos))
+            for pos, score in ranked[:k]
+        ]
+
+    def passage_for(
+        self, pos: int, score: float, dense: float | None = None, bm25: float | None = None
+    ) -> Passage:
+        """The passage of the chunk at ``pos`` in the loaded index."""
+        chunk = self._index.chunks[pos]
+        doc = self._index.documents[chunk.doc_id]
+        return Passage(
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            score=score,
+            text=chunk.text,
+            title=doc.title,
+            date=doc.date,
+            publisher=doc.publisher,
+            url=doc.url,
+            heading=chunk.heading,
+            dense_score=dense,
+            bm25_score=bm25,
+        )

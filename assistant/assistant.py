@@ -1,0 +1,245 @@
+"""``Assistant``: the one public entry point — load once, then ``ask`` (or ``ask_stream``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from . import store
+from .answer import ABSTAIN_TEXT, Answer, ExtractiveAnswerer, QuestionTerms
+from .chunking import Chunk
+from .citations import SourceRef, finalize
+from .config import Settings
+from .embeddings import AnyEmbeddings, make_embeddings
+from .followup import Standalone, condense
+from .register import Register
+from .retrieve import Passage, Retriever
+
+log = logging.getLogger(__name__)
+
+EMPTY_QUESTION = "Kirjoita kysymys, niin etsin vastauksen aineistosta."
+TOO_LONG = "Kysymys on liian pitkä (enintään {limit} merkkiä). Lyhennä kysymystä ja kysy uudelleen."
+LLM_FALLBACK = "Kielimalli ei vastannut ({reason}); näytetään aineistosta poimittu vastaus."
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A piece of a streamed answer; the last event carries the final ``Answer``."""
+
+    delta: str
+    answer: Answer | None = None
+
+
+def clean_question(question: str) -> str:
+    """NFC, control characters removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", question or "")
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+class Assistant:
+    """Answers Finnish questions about Central Finland's cooperation structures, with citations."""
+
+    def __init__(
+        self, settings: Settings, embeddings: AnyEmbeddings, index: store.LoadedIndex
+    ) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self._set_index(index)
+        self._llm = None
+        if settings.llm_base_url:
+            from .llm import LLMAnswerer
+
+            self._llm = LLMAnswerer(settings)
+
+    def _set_index(self, index: store.LoadedIndex) -> None:
+        self._index = index
+        self._retriever = Retriever(index, self.settings)
+        self._extractive = ExtractiveAnswerer(index)
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> Assistant:
+        """Read settings (from the environment by default), open the index — building or
+        repairing it when needed — and load the models once."""
+        settings = settings or Settings.from_env()
+        embeddings = make_embeddings(settings.embeddings)
+        return cls(settings, embeddings, store.load(settings, embeddings))
+
+    # -- the index, for the app and the evals ----------------------------------------------
+
+    @property
+    def register(self) -> Register:
+        """Responsibilities, roles, contacts and events extracted at index time."""
+        return self._index.register
+
+    def documents(self) -> list[store.DocumentInfo]:
+        """The indexed documents, in corpus order."""
+        return list(self._index.documents.values())
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        """One stored chunk by id (KeyError when unknown)."""
+        return self._index.chunks[self._index.chunk_pos[chunk_id]]
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in order."""
+        return [c for c in self._index.chunks if c.doc_id == doc_id]
+
+    def reindex(
+        self, progress: store.Progress | None = None, *, rebuild: bool = False
+    ) -> store.IndexReport:
+        """Incremental re-index of the corpus folder, then reload."""
+        report = store.update(self.settings, self._embeddings, rebuild=rebuild, progress=progress)
+        self._set_index(store.load(self.settings, self._embeddings))
+        return report
+
+    # -- asking ------------------------------------------------------------------------------
+
+    def retrieve(
+        self, question: str, k: int | None = None, retriever: str | None = None
+    ) -> list[Passage]:
+        """Top passages for a question (no answering)."""
+        standalone = condense(clean_question(question), None)
+        return self._retrieve(standalone, k or self.settings.top_k, retriever)[0]
+
+    def _retrieve(
+        self, standalone: Standalone, k: int, method: str | None = None
+    ) -> tuple[list[Passage], object]:
+        method = method or self.settings.retriever
+        vector = None
+        if method != "bm25":
+            vector = self._embeddings.embed_array([standalone.text], query=True)[0]
+        terms = [*standalone.own_stems, *standalone.carried_stems]
+        return self._retriever.search(vector, terms, k, method), vector
+
+    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+        """Answer a question (with the conversation so far), citing exact sentences."""
+        final: Answer | None = None
+        for event in self.ask_stream(question, history):
+            final = event.answer or final
+        assert final is not None
+        return final
+
+    def ask_stream(
+        self, question: str, history: list[dict[str, str]] | None = None
+    ) -> Iterator[StreamEvent]:
+        """Like ``ask`` but yields the answer as it is written; the last event has the Answer."""
+        started = time.perf_counter()
+        text = clean_question(question)
+        refusal = self._refusal(text)
+        if refusal:
+            yield StreamEvent(refusal, Answer(text, text, refusal, True, timings_ms={"total": 0.0}))
+            return
+        history = _clean_history(history)
+        standalone = self._standalone(text, history)
+        t0 = time.perf_counter()
+        passages, vector = self._retrieve(standalone, self.settings.top_k)
+        t_retrieve = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        answer_text, citations, abstained, notice = "", (), True, ""
+        if self._llm is not None:
+            try:
+                deltas: list[str] = []
+                for delta in self._llm.stream(standalone.text, passages, history):
+                    deltas.append(delta)
+                    yield StreamEvent(delta)
+                answer_text, citations, abstained = self._llm.finalize("".join(deltas), passages)
+            except Exception as exc:  # any LLM failure falls back to the extractive answer
+                log.warning("LLM failed: %s", exc)
+                notice = LLM_FALLBACK.format(
+                    reason=str(exc).splitlines()[0] if str(exc) else "virhe"
+                )
+                answer_text = ""
+        if not answer_text:
+            answer_text, citations, abstained, passages = self._extract(
+                standalone, vector, passages
+            )
+        total = time.perf_counter() - started
+        answer = Answer(
+            question=text,
+            standalone_question=standalone.text,
+            answer=answer_text,
+            abstained=abstained,
+            citations=tuple(citations),
+            passages=tuple(passages),
+            timings_ms={
+                "retrieve": round(t_retrieve * 1000, 2),
+                "answer": round((time.perf_counter() - t1) * 1000, 2),
+                "total": round(total * 1000, 2),
+            },
+            notice=notice,
+        )
+        yield StreamEvent("" if self._llm is not None and not notice else answer_text, answer)
+
+    def _refusal(self, text: str) -> str:
+        if not text:
+            return EMPTY_QUESTION
+        if len(text) > self.settings.max_question_chars:
+            return TOO_LONG.format(limit=self.settings.max_question_chars)
+        return ""
+
+    def _standalone(self, text: str, history: list[dict[str, str]]) -> Standalone:
+        standalone = condense(text, history)
+        if self._llm is not None and history and standalone.carried_stems:
+            try:
+                rewritten = clean_question(self._llm.condense(text, history))
+                if rewritten:
+                    return replace(standalone, text=rewritten)
+            except Exception as exc:
+                log.warning("LLM condense failed: %s", exc)
+        return standalone
+
+    def _extract(
+        self, standalone: Standalone, vector: object, passages: list[Passage]
+    ) -> tuple[str, tuple, bool, list[Passage]]:
+        import numpy as np
+
+        if vector is None:
+            vector = self._embeddings.embed_array([standalone.text], query=True)[0]
+        assert isinstance(vector, np.ndarray)
+        forced = [
+            (hit.row.citation.chunk_id, hit.row.citation.quote)
+            for hit in self.register.lookup(standalone.text)[:1]
+        ]
+        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in forced])
+        evidence = self._extractive.select(
+            standalone.text,
+            QuestionTerms(standalone.own_stems, standalone.carried_stems),
+            vector,
+            passages,
+            forced,
+        )
+        if evidence.abstain:
+            return ABSTAIN_TEXT, (), True, passages
+        refs = {
+            i: SourceRef(chunk_id, quote) for i, (chunk_id, quote) in enumerate(evidence.picks, 1)
+        }
+        draft = " ".join(f"{quote} [{i}]" for i, (_, quote) in enumerate(evidence.picks, 1))
+        text, citations = finalize(draft, refs, passages)
+        if not citations:
+            return ABSTAIN_TEXT, (), True, passages
+        return text, citations, False, passages
+
+    def _with_chunks(self, passages: list[Passage], chunk_ids: Sequence[str]) -> list[Passage]:
+        have = {p.chunk_id for p in passages}
+        extra = [
+            self._retriever.passage_for(self._index.chunk_pos[c], 0.0)
+            for c in dict.fromkeys(chunk_ids)
+            if c not in have and c in self._index.chunk_pos
+        ]
+        return [*passages, *extra]
+
+
+def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    out = []
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") in ("user", "assistant"):
+            content = clean_question(str(turn.get("content") or ""))
+            if content:
+                out.append({"role": str(turn["role"]), "content": content})
+    return out[-6:]

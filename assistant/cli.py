@@ -1,0 +1,138 @@
+"""Command line: ``python -m assistant index|ask|stats|bench|register|feedback``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from . import store
+from .config import RETRIEVERS, Settings
+from .embeddings import EmbeddingError, make_embeddings
+
+
+class _Bars:
+    """tqdm bars for the index stages, one per stage label."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        bar = self._bars.get(label)
+        if bar is None:
+            bar = self._bars[label] = self._tqdm(total=total, desc=label, unit="kpl", leave=True)
+        bar.total = total
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    """Build or update the index, with progress bars and a summary line."""
+    embeddings = make_embeddings(settings.embeddings)
+    bars = _Bars()
+    try:
+        report = store.update(settings, embeddings, rebuild=args.rebuild, progress=bars)
+    finally:
+        bars.close()
+    for problem in report.problems:
+        print(f"Varoitus: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question; ``--json`` prints the Answer JSON."""
+    from .assistant import Assistant
+
+    if args.k:
+        settings = replace(settings, top_k=args.k)
+    if args.retriever:
+        settings = replace(settings, retriever=args.retriever)
+    assistant = Assistant.load(settings)
+    history = json.loads(args.history) if args.history else None
+    answer = assistant.ask(args.question, history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    if answer.notice:
+        print(f"\n({answer.notice})")
+    if answer.citations:
+        print("\nLähteet:")
+        for c in answer.citations:
+            print(f"[{c.n}] {c.title} — {c.publisher}, {c.date}\n    ”{c.quote}”")
+    elif answer.passages:
+        print("\nLähimmät lähteet:")
+        for p in answer.passages:
+            print(f"- {p.title} ({p.date}), pistemäärä {p.score:.3f}")
+    return 0
+
+
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    """Documents and chunks in the index."""
+    from .assistant import Assistant
+
+    assistant = Assistant.load(settings)
+    docs = assistant.documents()
+    if args.json:
+        print(
+            json.dumps([{**d.__dict__, "text": None} for d in docs], ensure_ascii=False, indent=2)
+        )
+        return 0
+    print(f"Asiakirjoja {len(docs)}, paloja {sum(d.n_chunks for d in docs)}")
+    for d in docs:
+        print(f"- {d.doc_id}: {d.title} ({d.publisher}, {d.date}), {d.n_chunks} palaa")
+    return 0
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    """Print index build and query figures (a benchmark, not a test)."""
+    from .bench import run_bench
+
+    run_bench(settings, n_queries=args.queries)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (Finnish help texts)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="Keski-Suomen yhteistyörakenteiden kysymysavustaja"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("index", help="rakenna tai päivitä hakemisto")
+    p.add_argument("--rebuild", action="store_true", help="rakenna kaikki alusta")
+    p.set_defaults(func=cmd_index)
+    p = sub.add_parser("ask", help="kysy kysymys")
+    p.add_argument("question", help="kysymys suomeksi")
+    p.add_argument("--json", action="store_true", help="tulosta vastaus JSON-muodossa")
+    p.add_argument("-k", type=int, default=0, help="haettavien kohtien määrä")
+    p.add_argument("--retriever", choices=RETRIEVERS, help="hakutapa")
+    p.add_argument("--history", help="aiempi keskustelu JSON-listana")
+    p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("stats", help="hakemiston tilastot")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("bench", help="mittaa indeksoinnin ja haun nopeus")
+    p.add_argument("--queries", type=int, default=200, help="kyselyjen määrä")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m assistant``."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.func(settings, args))
+    except (ValueError, EmbeddingError, store.IndexBuildError) as exc:
+        print(f"Virhe: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,72 @@
+"""Follow-up questions: turn "Mikä on hänen puhelinnumeronsa?" into a standalone question.
+
+Without an LLM the rewrite is deterministic: a question that leans on the conversation
+(pronouns, "entä …", very short) carries the previous turn's names, organisations and
+topic words. The carried words are kept apart so retrieval and scoring can weigh them less
+than the user's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .lexical import STOPWORDS, stems, words
+
+_DEPENDENT = re.compile(
+    r"\b(hän\w*|he|heidä\w*|heille|heiltä|se|sen|sitä|siitä|siihen|sille|siltä|ne|niiden|niitä|"
+    r"niistä|tämä\w*|tuo\w*|tuon|nämä|näiden|siellä|sinne|sieltä|täällä|kyseinen\w*|"
+    r"entä|entäs|lisäksi|myös|he|his|her|hers|him|their|them|they|it|its|that|those|"
+    r"and what about|what about|hans|hennes|deras|den|det|där)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+\b")
+_MARKER = re.compile(r"\s*\[\d+\]")
+_MAX_CARRIED = 12
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """A question ready for retrieval: its text and the stems it carries from history."""
+
+    text: str
+    own_stems: tuple[str, ...]
+    carried_stems: tuple[str, ...]
+
+
+def needs_context(question: str) -> bool:
+    """True when the question cannot stand alone: pronouns, "entä …", or almost no content."""
+    content = [w for w in words(question) if w not in STOPWORDS]
+    return bool(_DEPENDENT.search(question)) or len(content) <= 2
+
+
+def _previous_turns(history: Sequence[dict[str, str]]) -> tuple[str, str]:
+    user = assistant = ""
+    for turn in reversed(history):
+        role, content = turn.get("role"), str(turn.get("content") or "")
+        if role == "assistant" and not assistant and not user:
+            assistant = content
+        elif role == "user" and not user:
+            user = content
+        if user:
+            break
+    return user, assistant
+
+
+def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standalone:
+    """The standalone form of ``question`` given the conversation so far."""
+    own = tuple(stems(question))
+    if not history or not needs_context(question):
+        return Standalone(question, own, ())
+    user, assistant = _previous_turns(history)
+    answer_head = _MARKER.sub("", assistant).split("\n")[0]
+    first_sentence = re.split(r"(?<=[.!?])\s+", answer_head, maxsplit=1)[0] if answer_head else ""
+    names = list(dict.fromkeys(_NAME.findall(first_sentence) + _NAME.findall(user)))
+    topic = [w for w in words(user) if w not in STOPWORDS and not w.isdigit()]
+    carried_words = list(dict.fromkeys([*names, *topic]))[:_MAX_CARRIED]
+    carried = tuple(s for s in stems(" ".join(carried_words)) if s not in own)
+    if not carried_words:
+        return Standalone(question, own, ())
+    text = f"{question.rstrip()} ({', '.join(carried_words)})"
+    return Standalone(text, own, carried)

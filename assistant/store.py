@@ -1,0 +1,484 @@
+"""The index: Chroma (chunk vectors) + BM25 over Finnish stems + sentence vectors + register.
+
+Layout under ``Settings.index_dir`` (see index/README.md). ``update`` is incremental: it embeds
+only chunks that Chroma does not hold yet, deletes chunks of removed or changed documents, and
+rebuilds everything when the embedding model changed. Derived files carry the generation
+(a hash of the chunk ids) they were built for; ``manifest.json`` is written last, so a run killed
+mid-way leaves the previous manifest, which ``open_index`` detects as out of step and repairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from .chunking import Chunk, chunk_document
+from .config import Settings
+from .embeddings import AnyEmbeddings
+from .ingest import Document, load_corpus
+from .lexical import stems
+from .register import Register, build_register
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage label in Finnish, done, total)."""
+
+COLLECTION = "chunks"
+MANIFEST_VERSION = 1
+_EMBED_BATCH = 32
+
+
+class IndexBuildError(RuntimeError):
+    """The index cannot be opened or built (message in Finnish)."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """An indexed document as the app and the evals see it."""
+
+    doc_id: str
+    title: str
+    date: str
+    publisher: str
+    kind: str
+    url: str
+    language: str
+    text: str
+    sha256: str
+    n_chunks: int
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one ``update`` did."""
+
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    chunks: int
+    embedded: int
+    seconds: float
+    rebuilt: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One Finnish summary line for the CLI and the admin tab."""
+        return (
+            f"Lisätty {self.added}, muuttunut {self.changed}, poistettu {self.removed}, "
+            f"ennallaan {self.unchanged}; paloja {self.chunks} (upotettu {self.embedded}); "
+            f"{self.seconds:.1f} s" + (" (täysi uudelleenrakennus)" if self.rebuilt else "")
+        )
+
+
+@dataclass
+class LoadedIndex:
+    """Everything the retriever and the answerer read, loaded once."""
+
+    documents: dict[str, DocumentInfo]
+    chunks: list[Chunk]
+    chunk_pos: dict[str, int]
+    sentence_keys: list[tuple[int, int]]  # (chunk position, sentence ordinal) per vector row
+    sentence_vectors: np.ndarray
+    bm25: bm25s.BM25
+    register: Register
+    vectorstore: Any  # langchain_chroma.Chroma
+    model_id: str
+
+
+# ----------------------------------------------------------------------------- paths & files
+
+
+def _paths(index_dir: Path) -> dict[str, Path]:
+    return {
+        "manifest": index_dir / "manifest.json",
+        "chunks": index_dir / "chunks.json",
+        "sentences": index_dir / "sentences.npz",
+        "bm25": index_dir / "bm25",
+        "register": index_dir / "register.json",
+        "chroma": index_dir / "chroma",
+    }
+
+
+def _write_json_atomic(path: Path, data: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def generation_of(chunk_ids: Iterable[str]) -> str:
+    """A short hash naming one exact set of chunks."""
+    return hashlib.sha256("\n".join(sorted(chunk_ids)).encode()).hexdigest()[:16]
+
+
+def _chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
+    data = asdict(chunk)
+    data["sentences"] = [list(span) for span in chunk.sentences]
+    return data
+
+
+def _chunk_from_dict(data: dict[str, Any]) -> Chunk:
+    return Chunk(**{**data, "sentences": tuple((int(a), int(b)) for a, b in data["sentences"])})
+
+
+# ----------------------------------------------------------------------------- Chroma
+
+
+def open_vectorstore(settings: Settings, embeddings: AnyEmbeddings) -> Any:
+    """The Chroma collection: embedded under ``index/chroma`` or on a Chroma server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        else:
+            path = _paths(settings.index_dir)["chroma"]
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        return Chroma(
+            collection_name=COLLECTION,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+    except Exception as exc:
+        where = (
+            f"Chroma-palvelimeen {settings.chroma_host}:{settings.chroma_port}"
+            if settings.chroma_host
+            else f"Chroma-hakemistoon {settings.index_dir / 'chroma'}"
+        )
+        raise IndexBuildError(f"Yhteys {where} ei onnistunut: {exc}".splitlines()[0]) from exc
+
+
+def _chroma_ids(vectorstore: Any) -> set[str]:
+    return set(vectorstore.get(include=[])["ids"])
+
+
+def _reset_collection(vectorstore: Any) -> None:
+    vectorstore.reset_collection()
+
+
+# ----------------------------------------------------------------------------- update
+
+
+def _chunk_corpus(documents: Sequence[Document], settings: Settings) -> dict[str, list[Chunk]]:
+    return {
+        doc.doc_id: chunk_document(
+            doc,
+            chunk_tokens=settings.chunk_tokens,
+            overlap=settings.chunk_overlap,
+            max_tokens=settings.max_chunk_tokens,
+        )
+        for doc in documents
+    }
+
+
+def _chunking_params(settings: Settings) -> dict[str, int]:
+    return {
+        "chunk_tokens": settings.chunk_tokens,
+        "chunk_overlap": settings.chunk_overlap,
+        "max_chunk_tokens": settings.max_chunk_tokens,
+    }
+
+
+def bm25_tokens(chunk: Chunk) -> list[str]:
+    """What BM25 indexes for a chunk: stems of its title, heading and text."""
+    return stems(chunk.context)
+
+
+def update(
+    settings: Settings,
+    embeddings: AnyEmbeddings,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Bring the index in step with the corpus; embed only what is new."""
+    started = time.perf_counter()
+    paths = _paths(settings.index_dir)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    corpus = load_corpus(settings.corpus_dir)
+    for problem in corpus.problems:
+        log.warning(problem)
+
+    old = _read_json(paths["manifest"]) or {}
+    same_model = old.get("model_id") == embeddings.model_id and old.get("dim") == embeddings.dim
+    full = rebuild or not same_model
+    rebuilt = bool(old) and full
+    same_chunking = old.get("chunking") == _chunking_params(settings)
+    old_docs: dict[str, dict[str, Any]] = old.get("documents", {}) if not full else {}
+
+    vectorstore = open_vectorstore(settings, embeddings)
+    if full:
+        _reset_collection(vectorstore)
+
+    by_doc = _chunk_corpus(corpus.documents, settings)
+    added = changed = unchanged = 0
+    for doc in corpus.documents:
+        previous = old_docs.get(doc.doc_id)
+        if previous is None:
+            added += 1
+        elif previous.get("sha256") != doc.sha256 or not same_chunking:
+            changed += 1
+        else:
+            unchanged += 1
+    removed = len(set(old_docs) - {d.doc_id for d in corpus.documents})
+
+    chunks = [c for doc in corpus.documents for c in by_doc[doc.doc_id]]
+    wanted = {c.chunk_id for c in chunks}
+    present = _chroma_ids(vectorstore)
+    missing = [c for c in chunks if c.chunk_id not in present]
+    _embed_into_chroma(vectorstore, missing, progress)
+
+    generation = generation_of(wanted)
+    documents = [
+        DocumentInfo(
+            doc_id=d.doc_id,
+            title=d.title,
+            date=d.date,
+            publisher=d.publisher,
+            kind=d.kind,
+            url=d.url,
+            language=d.language,
+            text=d.text,
+            sha256=d.sha256,
+            n_chunks=len(by_doc[d.doc_id]),
+        )
+        for d in corpus.documents
+    ]
+    _write_json_atomic(
+        paths["chunks"],
+        {
+            "generation": generation,
+            "documents": [asdict(d) for d in documents],
+            "chunks": [_chunk_to_dict(c) for c in chunks],
+        },
+    )
+    old_sentences = None if full else _load_sentences(paths["sentences"])
+    _write_sentences(paths["sentences"], chunks, embeddings, old_sentences, generation, progress)
+    _write_bm25(paths["bm25"], chunks, generation)
+    previous_register = None if full else _load_register(paths["register"])
+    register = build_register(chunks, {d.doc_id: d for d in corpus.documents}, previous_register)
+    register_data = register.to_dict()
+    register_data["generation"] = generation
+    _write_json_atomic(paths["register"], register_data)
+
+    _write_json_atomic(
+        paths["manifest"],
+        {
+            "version": MANIFEST_VERSION,
+            "model_id": embeddings.model_id,
+            "dim": embeddings.dim,
+            "chunking": _chunking_params(settings),
+            "generation": generation,
+            "n_chunks": len(chunks),
+            "documents": {
+                doc.doc_id: {
+                    "sha256": doc.sha256,
+                    "chunk_ids": [c.chunk_id for c in by_doc[doc.doc_id]],
+                }
+                for doc in corpus.documents
+            },
+        },
+    )
+    stale = sorted(present - wanted)
+    for i in range(0, len(stale), 500):
+        vectorstore.delete(ids=stale[i : i + 500])
+
+    return IndexReport(
+        added=added,
+        changed=changed,
+        removed=removed,
+        unchanged=unchanged,
+        chunks=len(chunks),
+        embedded=len(missing),
+        seconds=time.perf_counter() - started,
+        rebuilt=rebuilt,
+        problems=list(corpus.problems),
+    )
+
+
+def _embed_into_chroma(
+    vectorstore: Any, chunks: Sequence[Chunk], progress: Progress | None
+) -> None:
+    total = len(chunks)
+    for i in range(0, total, _EMBED_BATCH):
+        batch = chunks[i : i + _EMBED_BATCH]
+        vectorstore.add_texts(
+            texts=[c.context for c in batch],
+            metadatas=[
+                {"doc_id": c.doc_id, "ordinal": c.ordinal, "title": c.title, "heading": c.heading}
+                for c in batch
+            ],
+            ids=[c.chunk_id for c in batch],
+        )
+        if progress:
+            progress("Upotetaan paloja", min(i + len(batch), total), total)
+    if progress and total == 0:
+        progress("Upotetaan paloja", 0, 0)
+
+
+def _sentence_key(chunk: Chunk, i: int) -> str:
+    return f"{chunk.chunk_id}#{i}"
+
+
+def _load_sentences(path: Path) -> dict[str, np.ndarray] | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_sentences(
+    path: Path,
+    chunks: Sequence[Chunk],
+    embeddings: AnyEmbeddings,
+    previous: dict[str, np.ndarray] | None,
+    generation: str,
+    progress: Progress | None,
+) -> None:
+    keys = [_sentence_key(c, i) for c in chunks for i in range(len(c.sentences))]
+    texts = [c.text[a:b] for c in chunks for a, b in c.sentences]
+    previous = previous or {}
+    todo = [i for i, k in enumerate(keys) if k not in previous]
+    vectors = np.zeros((len(keys), embeddings.dim), dtype=np.float32)
+    for i, k in enumerate(keys):
+        if k in previous:
+            vectors[i] = previous[k]
+    for start in range(0, len(todo), _EMBED_BATCH):
+        rows = todo[start : start + _EMBED_BATCH]
+        vectors[rows] = embeddings.embed_array([texts[r] for r in rows])
+        if progress:
+            progress("Upotetaan lauseita", min(start + len(rows), len(todo)), len(todo))
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, keys=np.array(keys, dtype=str), vectors=vectors, generation=np.array(generation))
+    os.replace(tmp, path)
+
+
+def _write_bm25(path: Path, chunks: Sequence[Chunk], generation: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    retriever = bm25s.BM25()
+    corpus_tokens = [bm25_tokens(c) or [""] for c in chunks]
+    if corpus_tokens:
+        retriever.index(corpus_tokens, show_progress=False)
+    retriever.save(str(tmp))
+    (tmp / "generation.txt").write_text(generation, encoding="utf-8")
+    old = path.with_name(path.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        os.replace(path, old)
+    os.replace(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_register(path: Path) -> Register | None:
+    try:
+        return Register.load(path)
+    except Exception:  # a damaged register is rebuilt from the chunks
+        return None
+
+
+# ----------------------------------------------------------------------------- open
+
+
+def index_status(settings: Settings, embeddings: AnyEmbeddings) -> str:
+    """'ok', 'missing', 'stale' (model or corpus changed) or 'broken' (files out of step)."""
+    paths = _paths(settings.index_dir)
+    manifest = _read_json(paths["manifest"])
+    if not manifest:
+        return "missing"
+    if manifest.get("model_id") != embeddings.model_id or manifest.get("dim") != embeddings.dim:
+        return "stale"
+    if not _files_in_step(paths, manifest["generation"]):
+        return "broken"
+    corpus = load_corpus(settings.corpus_dir)
+    on_disk = {d.doc_id: d.sha256 for d in corpus.documents}
+    indexed = {k: v["sha256"] for k, v in manifest["documents"].items()}
+    if manifest.get("chunking") != _chunking_params(settings) or on_disk != indexed:
+        return "stale"
+    return "ok"
+
+
+def _files_in_step(paths: dict[str, Path], generation: str) -> bool:
+    chunks = _read_json(paths["chunks"])
+    register = _read_json(paths["register"])
+    try:
+        bm25_generation = (paths["bm25"] / "generation.txt").read_text(encoding="utf-8")
+        with np.load(paths["sentences"], allow_pickle=False) as data:
+            sentences_generation = str(data["generation"])
+    except (OSError, ValueError, KeyError):
+        return False
+    return (
+        bool(chunks)
+        and chunks.get("generation") == generation
+        and bool(register)
+        and register.get("generation") == generation
+        and bm25_generation == generation
+        and sentences_generation == generation
+    )
+
+
+def load(settings: Settings, embeddings: AnyEmbeddings) -> LoadedIndex:
+    """Open the index as the last completed ``update`` left it, repairing it if out of step."""
+    paths = _paths(settings.index_dir)
+    manifest = _read_json(paths["manifest"])
+    if (
+        not manifest
+        or manifest.get("model_id") != embeddings.model_id
+        or not _files_in_step(paths, manifest.get("generation", ""))
+    ):
+        update(settings, embeddings)
+        manifest = _read_json(paths["manifest"])
+    vectorstore = open_vectorstore(settings, embeddings)
+    wanted = {cid for d in manifest["documents"].values() for cid in d["chunk_ids"]}
+    if not wanted <= _chroma_ids(vectorstore):
+        log.warning("Indeksi ei ollut ajan tasalla Chroman kanssa; korjataan.")
+        update(settings, embeddings)
+        manifest = _read_json(paths["manifest"])
+    data = _read_json(paths["chunks"])
+    chunks = [_chunk_from_dict(c) for c in data["chunks"]]
+    chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
+    with np.load(paths["sentences"], allow_pickle=False) as npz:
+        keys = npz["keys"].tolist()
+        vectors = np.asarray(npz["vectors"], dtype=np.float32)
+    sentence_keys = []
+    for key in keys:
+        chunk_id, _, i = key.rpartition("#")
+        sentence_keys.append((chunk_pos[chunk_id], int(i)))
+    return LoadedIndex(
+        documents={d["doc_id"]: DocumentInfo(**d) for d in data["documents"]},
+        chunks=chunks,
+        chunk_pos=chunk_pos,
+        sentence_keys=sentence_keys,
+        sentence_vectors=vectors,
+        bm25=bm25s.BM25.load(str(paths["bm25"])),
+        register=Register.load(paths["register"]),
+        vectorstore=vectorstore,
+        model_id=embeddings.model_id,
+    )

@@ -1,0 +1,206 @@
+"""The index: incremental updates, model change, interrupted runs, Chroma server mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant import Settings, store
+from assistant.chunking import chunk_document
+from assistant.embeddings import E5Embeddings
+from assistant.ingest import load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def embeddings() -> E5Embeddings:
+    return E5Embeddings()
+
+
+def expected_ids(settings: Settings) -> dict[str, list[str]]:
+    """Chunk ids a clean build of ``settings.corpus_dir`` must hold, per document."""
+    corpus = load_corpus(settings.corpus_dir)
+    return {
+        d.doc_id: [
+            c.chunk_id
+            for c in chunk_document(d, settings.chunk_tokens, settings.chunk_overlap,
+                                    settings.max_chunk_tokens)
+        ]
+        for d in corpus.documents
+    }
+
+
+def chroma_ids(settings: Settings, embeddings: E5Embeddings) -> set[str]:
+    return set(store.open_vectorstore(settings, embeddings).get(include=[])["ids"])
+
+
+def all_ids(by_doc: dict[str, list[str]]) -> set[str]:
+    return {c for ids in by_doc.values() for c in ids}
+
+
+def test_incremental_add_change_delete(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    first = store.update(settings, embeddings)
+    assert (first.added, first.changed, first.removed) == (5, 0, 0)
+    assert chroma_ids(settings, embeddings) == all_ids(expected_ids(settings))
+    assert first.embedded == first.chunks
+
+    again = store.update(settings, embeddings)
+    assert (again.added, again.changed, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert again.embedded == 0
+
+    # add
+    (tmp_corpus / "uusi.md").write_text(
+        "# Laukaan tiedote\n\nLaukaan kunta järjestää varhaiskasvatuksen jatkossakin itse. "
+        "Lisätietoja antaa sivistysjohtaja.\n",
+        encoding="utf-8",
+    )
+    added = store.update(settings, embeddings)
+    want = expected_ids(settings)
+    assert (added.added, added.changed, added.removed) == (1, 0, 0)
+    assert added.embedded == len(want["uusi"])
+    assert chroma_ids(settings, embeddings) == all_ids(want)
+
+    # change
+    path = tmp_corpus / "2022-kuntaliitto-yhteistyo.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nLisäys: uusi kappale loppuun.\n",
+                    encoding="utf-8")
+    before = all_ids(want)
+    changed = store.update(settings, embeddings)
+    want = expected_ids(settings)
+    assert (changed.added, changed.changed, changed.removed) == (0, 1, 0)
+    assert chroma_ids(settings, embeddings) == all_ids(want)
+    assert changed.embedded == len(all_ids(want) - before)
+
+    # delete
+    (tmp_corpus / "uusi.md").unlink()
+    removed = store.update(settings, embeddings)
+    want = expected_ids(settings)
+    assert (removed.added, removed.changed, removed.removed) == (0, 0, 1)
+    assert chroma_ids(settings, embeddings) == all_ids(want)
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert {k: v["chunk_ids"] for k, v in manifest["documents"].items()} == want
+
+    loaded = store.load(settings, embeddings)
+    assert [c.chunk_id for c in loaded.chunks] == [c for ids in want.values() for c in ids]
+    assert loaded.sentence_vectors.shape == (
+        sum(len(c.sentences) for c in loaded.chunks), embeddings.dim
+    )
+
+
+def test_model_change_rebuilds_everything(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    manifest_path = settings.index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["model_id"] = "some-other-model"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert store.index_status(settings, embeddings) == "stale"
+    report = store.update(settings, embeddings)
+    assert report.rebuilt
+    assert report.embedded == report.chunks
+    assert (report.added, report.unchanged) == (5, 0)
+    assert chroma_ids(settings, embeddings) == all_ids(expected_ids(settings))
+    assert store.index_status(settings, embeddings) == "ok"
+
+
+def test_chunks_ids_are_stable_across_runs(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
+    a = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "a")
+    b = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "b")
+    store.update(a, embeddings)
+    store.update(b, embeddings)
+    assert chroma_ids(a, embeddings) == chroma_ids(b, embeddings)
+
+
+def test_interrupted_index_is_repaired(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
+    """Kill ``index`` while it embeds; the next run leaves exactly a clean build's chunks."""
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    # A bigger corpus so that the run is surely still embedding when it is killed.
+    for i in range(6):
+        text = "\n\n".join(
+            f"Kunta {i} järjestää palvelun {j} yhdessä hyvinvointialueen kanssa vuonna 202{j % 10}."
+            for j in range(120)
+        )
+        (tmp_corpus / f"lisa-{i}.txt").write_text(text, encoding="utf-8")
+    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(tmp_corpus),
+           "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "index"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    # Wait until the first chunks are in Chroma, then kill it mid-run.
+    deadline = time.monotonic() + 300
+    chroma_dir = settings.index_dir / "chroma"
+    while time.monotonic() < deadline and proc.poll() is None:
+        if chroma_dir.exists() and any(chroma_dir.rglob("*.bin")):
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, "index finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (settings.index_dir / "manifest.json").exists()
+
+    status = store.index_status(settings, embeddings)
+    assert status in ("missing", "broken")
+    loaded = store.load(settings, embeddings)  # repairs
+    want = expected_ids(settings)
+    assert [c.chunk_id for c in loaded.chunks] == [c for ids in want.values() for c in ids]
+    assert chroma_ids(settings, embeddings) == all_ids(want)
+    assert store.index_status(settings, embeddings) == "ok"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
+    """Index and query through a real ``chroma run`` on loopback."""
+    chroma = Path(sys.executable).parent / "chroma"
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("chroma run did not start")
+        settings = Settings(corpus_dir=ROOT / "corpus", index_dir=tmp_path / "index",
+                            chroma_host="127.0.0.1", chroma_port=port)
+        report = store.update(settings, embeddings)
+        assert report.chunks > 0
+        assert not (settings.index_dir / "chroma").exists()  # nothing embedded locally
+        assert chroma_ids(settings, embeddings) == all_ids(expected_ids(settings))
+
+        from assistant import Assistant
+
+        assistant = Assistant(settings, embeddings, store.load(settings, embeddings))
+        passages = assistant.retrieve("Kuka on Keski-Suomen aluehallituksen puheenjohtaja?",
+                                      retriever="dense")
+        assert passages and passages[0].doc_id == "2022-09-28-jyvaskyla-aluehallitus"
+        bad = replace(settings, chroma_port=_free_port())
+        with pytest.raises(store.IndexBuildError):
+            store.open_vectorstore(bad, embeddings).get(include=[])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
