@@ -74,7 +74,8 @@ def write_reports(report: Mapping[str, Any], out_dir: Path) -> dict[str, Path]:
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Table cell: HTML-escaped (Markdown renders raw HTML), pipes escaped, one line."""
+    return escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(report: Mapping[str, Any]) -> str:

@@ -1,0 +1,501 @@
+"""Tests of the eval runner: metrics on hand-computed cases, gold validation, reports, gate."""
+
+from __future__ import annotations
+
+import json
+import math
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals import metrics as m
+from evals.gate import check_gate, gate_values, load_thresholds
+from evals.gold import GoldError, check_doc_ids, load_gold, parse_line
+from evals.report import to_html, to_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+SMOKE = ROOT / "evals" / "gold" / "smoke.jsonl"
+GOLD = ROOT / "evals" / "gold" / "gold.jsonl"
+
+# -- normalisation and answer matching ---------------------------------------------------------
+
+
+def test_normalise_soft_hyphens_dashes_case_whitespace_nfc() -> None:
+    decomposed = (
+        "Vuopionpera\u0308\u2011Kovanen"  # ä as a + combining diaeresis, non-breaking hyphen
+    )
+    assert m.normalise(decomposed) == m.normalise("vuopionperä-kovanen") == "vuopionperä kovanen"
+    assert m.normalise("hyvin\u00advointi\u00adalue") == "hyvinvointialue"
+    assert m.normalise("2021–2024") == m.normalise("2021-2024") == m.normalise("2021 — 2024")
+    assert m.normalise("  050\u00a0530\n9697 ") == "050 530 9697"
+
+
+def test_answer_hit_any_alias_after_normalisation() -> None:
+    answer = "Puheenjohtaja on Maria Kaisa Aula, p.\u00a0050 530 9697 [1]."
+    assert m.answer_hit(answer, ["Jaakko Selin", "maria kaisa aula"])
+    assert m.answer_hit(answer, ["050 530 9697"])
+    assert m.answer_hit("Hyvinvointi\u00adohjelma (2021–2024)", ["2021-2024"])
+    assert not m.answer_hit(answer, ["Jaakko Selin"])
+
+
+def test_empty_answer_and_empty_alias_never_hit() -> None:
+    assert not m.answer_hit("", ["Aula"])
+    assert not m.answer_hit("Maria Kaisa Aula", ["", "   "])
+    assert m.best_f1("", ["Aula"]) == 0.0
+    assert m.best_f1("Aula", []) == 0.0
+
+
+def test_token_f1_hand_computed() -> None:
+    # answer tokens: puheenjohtaja on maria kaisa aula (5); alias 3 tokens, all shared
+    # P = 3/5, R = 3/3 → F1 = 2 * 0.6 * 1 / 1.6 = 0.75
+    assert m.token_f1("Puheenjohtaja on Maria Kaisa Aula.", "Maria Kaisa Aula") == pytest.approx(
+        0.75
+    )
+    # best alias: "Aula" gives P = 1/5, R = 1 → 1/3; the full name wins
+    assert m.best_f1("Puheenjohtaja on Maria Kaisa Aula.", ["Aula", "Maria Kaisa Aula"]) == (
+        pytest.approx(0.75)
+    )
+    # multiset overlap: "a a b" vs "a c" → common 1, P = 1/3, R = 1/2 → F1 = 0.4
+    assert m.token_f1("a a b", "a c") == pytest.approx(0.4)
+    assert m.token_f1("kunnat", "hyvinvointialue") == 0.0
+
+
+# -- retrieval through ir-measures ----------------------------------------------------------
+
+
+def test_doc_ranking_unique_in_order_top_k() -> None:
+    assert m.doc_ranking(["a", "b", "a", "c", "b", "d"], k=4) == ["a", "b", "c"]
+
+
+def test_retrieval_metrics_match_hand_computation() -> None:
+    rankings = {"q1": ["x", "a", "b"], "q2": ["c"], "q3": [], "q4": ["a"]}
+    qrels = {"q1": {"a": 2, "b": 1}, "q2": {"c": 1}, "q3": {"a": 1}, "q4": {}}
+    per = m.retrieval_per_query(rankings, qrels)
+    assert set(per) == {"q1", "q2", "q3"}  # q4 has no gold documents: not scored
+    # q1: relevant a (grade 2) at rank 2, b (grade 1) at rank 3
+    assert per["q1"]["recall@1"] == 0.0
+    assert per["q1"]["recall@3"] == 1.0
+    assert per["q1"]["mrr@10"] == pytest.approx(0.5)
+    dcg = 2 / math.log2(3) + 1 / math.log2(4)
+    idcg = 2 / math.log2(2) + 1 / math.log2(3)
+    assert per["q1"]["ndcg@10"] == pytest.approx(dcg / idcg)
+    assert per["q2"] == {k: pytest.approx(1.0) for k in m.RETRIEVAL_MEASURES}
+    assert per["q3"] == dict.fromkeys(m.RETRIEVAL_MEASURES, 0.0)  # nothing retrieved
+
+    outcomes = [m.Outcome(q, True, False, False, 0.0, qrels[q]) for q in qrels]
+    summary = m.summarise(outcomes, per)
+    assert summary["recall@1"] == pytest.approx((0 + 1 + 0) / 3)
+    assert summary["recall@3"] == pytest.approx((1 + 1 + 0) / 3)
+    assert summary["mrr@10"] == pytest.approx((0.5 + 1 + 0) / 3)
+    assert summary["ndcg@10"] == pytest.approx((dcg / idcg + 1) / 3)
+
+
+# -- citations, abstention, aggregation ----------------------------------------------------
+
+
+def _cite(doc: str, quote: str = "q", start: int = 0) -> m.CitedDoc:
+    return m.CitedDoc(doc, f"{doc}#0", quote, start, start + len(quote))
+
+
+def test_citation_precision_counts_exact_duplicates_once() -> None:
+    gold = {"A": 2}
+    dup = _cite("A")
+    o = m.Outcome("q1", True, False, True, 1.0, gold, [dup, dup, _cite("B")])
+    assert m.citation_precision([o]) == pytest.approx(1 / 2)
+    assert m.citation_recall([o]) == 1.0
+
+
+def test_citation_metrics_skip_questions_without_gold_docs_and_unanswerables() -> None:
+    with_gold = m.Outcome("q1", True, False, True, 1.0, {"A": 1}, [_cite("A"), _cite("C", "x")])
+    no_gold = m.Outcome("q2", True, False, True, 1.0, {}, [_cite("B")])
+    unanswerable = m.Outcome("q3", False, False, False, 0.0, {}, [_cite("B")])
+    missed = m.Outcome("q4", True, True, False, 0.0, {"A": 2}, [])
+    outcomes = [with_gold, no_gold, unanswerable, missed]
+    assert m.citation_precision(outcomes) == pytest.approx(1 / 2)
+    assert m.citation_recall(outcomes) == pytest.approx(1 / 2)
+    assert m.citation_precision([no_gold, unanswerable]) is None
+    assert m.citation_recall([unanswerable]) is None
+
+
+def test_abstention_hand_computed() -> None:
+    outcomes = [
+        m.Outcome("u1", False, True, False, 0.0),
+        m.Outcome("u2", False, False, False, 0.0),
+        m.Outcome("a1", True, True, False, 0.0, {"A": 1}),
+        m.Outcome("a2", True, False, True, 1.0, {"A": 1}),
+        m.Outcome("a3", True, False, True, 1.0, {"A": 1}),
+    ]
+    got = m.abstention(outcomes)
+    # tp = 1 (u1), fp = 1 (a1): precision 1/2, recall 1/2, F1 1/2; false rate 1/3
+    assert got["abstain_precision"] == pytest.approx(0.5)
+    assert got["abstain_recall"] == pytest.approx(0.5)
+    assert got["abstain_f1"] == pytest.approx(0.5)
+    assert got["false_abstain_rate"] == pytest.approx(1 / 3)
+    only_answerable = m.abstention(outcomes[2:])
+    assert only_answerable["abstain_recall"] is None
+    never = m.abstention([m.Outcome("u", False, False, False, 0.0)])
+    assert never["abstain_precision"] == 0.0 and never["abstain_f1"] == 0.0
+
+
+def test_summarise_has_every_key_and_handles_an_empty_answer() -> None:
+    empty = m.Outcome(
+        "q1",
+        True,
+        False,
+        m.answer_hit("", ["x"]),
+        m.best_f1("", ["x"]),
+        {"A": 1},
+        latency_ms=10.0,
+    )
+    broken = m.Outcome("q2", False, True, False, 0.0, integrity_ok=False, latency_ms=30.0)
+    s = m.summarise([empty, broken], {"q1": dict.fromkeys(m.RETRIEVAL_MEASURES, 0.0)})
+    assert tuple(s) == m.METRIC_KEYS
+    assert s["answer_hit"] == 0.0 and s["answer_f1"] == 0.0
+    assert s["marker_integrity"] == pytest.approx(0.5)
+    assert s["citation_precision"] == 0.0  # answered, but no citation at all
+    assert s["latency_p50_ms"] == pytest.approx(20.0)
+    assert s["latency_p95_ms"] == pytest.approx(29.0)  # linear: 10 + 0.95 * 20
+
+
+# -- gold sets ------------------------------------------------------------------------------
+
+
+def test_gold_set_is_well_formed_and_broad() -> None:
+    questions = load_gold(GOLD)
+    assert len(questions) >= 90
+    by_cat: dict[str, int] = {}
+    for q in questions:
+        by_cat[q.category] = by_cat.get(q.category, 0) + 1
+    assert all(n >= 6 for n in by_cat.values()) and len(by_cat) >= 12
+    assert by_cat["temporal"] >= 8 and by_cat["unanswerable"] >= 18
+    assert all(q.history for q in questions if q.category == "followup")
+    docs = {d for q in questions for d in q.gold_docs}
+    assert len(docs) == 5
+    corpus_ids = {p.stem for p in (ROOT / "corpus").iterdir() if p.suffix == ".txt"}
+    check_doc_ids(questions, corpus_ids)
+
+
+def test_malformed_lines_are_named_by_file_and_line(tmp_path: Path) -> None:
+    good = json.dumps(
+        {
+            "id": "a",
+            "category": "person",
+            "question": "Kuka?",
+            "gold_docs": {"d": 2},
+            "answers": ["X"],
+            "answerable": True,
+        }
+    )
+    bad_unanswerable = json.dumps(
+        {
+            "id": "b",
+            "category": "unanswerable",
+            "question": "Paljonko?",
+            "gold_docs": {"d": 1},
+            "answers": [],
+            "answerable": False,
+        }
+    )
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join([good, "{not json", bad_unanswerable, good]) + "\n", encoding="utf-8")
+    with pytest.raises(GoldError) as err:
+        load_gold(path)
+    message = str(err.value)
+    assert f"{path}:2" in message and f"{path}:3" in message
+    assert f"{path}:4" in message and "'a'" in message  # duplicate id
+    assert not any(line.startswith(f"{path}:1:") for line in message.splitlines())
+
+
+def test_parse_line_accepts_another_teams_extra_fields() -> None:
+    line = json.dumps(
+        {
+            "id": "x1",
+            "category": "muu",
+            "question": "Mitä?",
+            "gold_docs": {"d": 3},
+            "answers": ["y"],
+            "answerable": True,
+            "notes": "ours",
+            "history": [],
+        }
+    )
+    q, errors = parse_line(line)
+    assert errors == [] and q is not None
+    assert q.extra == {"notes": "ours"} and q.gold_docs == {"d": 3}
+
+
+def test_unknown_doc_ids_are_one_error_listing_all() -> None:
+    questions = load_gold(SMOKE)
+    with pytest.raises(GoldError) as err:
+        check_doc_ids(questions, ["some-other-doc"])
+    message = str(err.value)
+    assert message.count("2022-09-28-jyvaskyla-aluehallitus") == 1
+    assert "s1" in message and "s2" in message and "puuttuu" in message
+
+
+# -- gate -----------------------------------------------------------------------------------
+
+
+def test_gate_lists_each_failing_metric(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(
+        "[min]\nanswer_hit = 0.9\n\"recall@1\" = 0.5\nregister_precision = 0.85\n"
+        "[max]\nlatency_p95_ms = 100\n",
+        encoding="utf-8",
+    )
+    thresholds = load_thresholds(path)
+    report = {
+        "metrics": {
+            "answer_hit": 0.8,
+            "recall@1": 0.6,
+            "latency_p95_ms": 150.0,
+            "marker_integrity": 1.0,
+        },
+        "register": {"precision": 0.9},
+    }
+    failures = check_gate(gate_values(report), thresholds)
+    assert len(failures) == 2
+    assert failures[0].startswith("answer_hit") and failures[1].startswith("latency_p95_ms")
+    report["metrics"]["marker_integrity"] = 0.99
+    assert any(
+        f.startswith("marker_integrity") for f in check_gate(gate_values(report), thresholds)
+    )
+
+
+def test_repository_thresholds_hold_the_product_bars() -> None:
+    t = load_thresholds(ROOT / "evals" / "thresholds.toml")
+    assert t["min"]["answer_hit"] >= 0.9 and t["min"]["citation_recall"] >= 0.9
+    assert t["min"]["abstain_recall"] >= 0.9 and t["min"]["marker_integrity"] == 1.0
+    assert t["max"]["false_abstain_rate"] <= 0.05
+
+
+# -- reports --------------------------------------------------------------------------------
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.tags: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.ids.update(v for k, v in attrs if k == "id" and v)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _fake_report() -> dict[str, Any]:
+    metrics = dict.fromkeys(m.METRIC_KEYS, 0.5)
+    question = {
+        "id": "h1",
+        "category": "person",
+        "question": "<script>alert(1)</script> & kuka?",
+        "history": [],
+        "answer": "Vastaus <b>",
+        "abstained": False,
+        "hit": False,
+        "f1": 0.0,
+        "citations": [{"n": 1, "doc_id": "d", "quote": "a < b", "chunk_id": "d#0"}],
+        "verdict": "virhe",
+        "passed": False,
+        "retrieved_docs": [],
+        "latency_ms": 1.0,
+        "gold_docs": {"d": 2},
+        "accepted_answers": ["x"],
+        "integrity_problems": [],
+    }
+    return {
+        "n_questions": 1,
+        "gold": "g.jsonl",
+        "retriever": "hybrid",
+        "answerer": "extractive",
+        "metrics": metrics,
+        "by_category": {"person": {"n": 1, "passed": 0.0, **metrics}},
+        "baselines": {"bm25": metrics, "dense": metrics, "hybrid": metrics, "naive": metrics},
+        "questions": [question],
+        "register": {"register_precision": 0.9},
+    }
+
+
+def test_html_report_escapes_user_text_and_is_self_contained() -> None:
+    page = to_html(_fake_report())
+    parser = _Collector()
+    parser.feed(page)
+    assert "script" not in parser.tags and "b" not in parser.tags
+    assert "<script>alert(1)</script> & kuka?" in "".join(parser.text)
+    assert "h1" in parser.ids and parser.tags.count("svg") == 2
+    assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    md = to_markdown(_fake_report())
+    assert "register_precision" in md and "| mittari | bm25 | dense | hybrid | naive |" in md
+    assert "<script>" not in md and "&lt;script&gt;" in md
+
+
+# -- the naive baseline ---------------------------------------------------------------------
+
+
+class _BagOfWords:
+    """Deterministic stand-in embeddings for the baseline's unit test (not for quality)."""
+
+    vocab = ("aula", "selin", "kallimo", "puheenjohtaja", "numero")
+
+    def _vec(self, text: str) -> list[float]:
+        low = text.lower()
+        return [float(low.count(w)) + 0.01 for w in self.vocab]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)
+
+
+def test_naive_rag_cuts_fixed_chunks_and_cites_the_top_one() -> None:
+    from dataclasses import dataclass
+
+    from assistant.citations import check_integrity
+    from evals.baselines import NaiveRAG, fixed_chunks
+
+    @dataclass
+    class Doc:
+        doc_id: str
+        text: str
+        title: str = "t"
+        date: str = ""
+        publisher: str = ""
+        url: str = ""
+
+    filler = "Tämä on täytelause ilman nimiä. " * 40
+    docs = [
+        Doc("a", filler + "Puheenjohtaja on Aula. Aula kertoi asiasta."),
+        Doc("b", "Selin puhui."),
+    ]
+    chunks = fixed_chunks(docs, size=1000)
+    assert next(len(c.text) for c in chunks if c.doc_id == "a") == 1000
+    assert "".join(c.text for c in chunks if c.doc_id == "a") == docs[0].text
+    naive = NaiveRAG(chunks, _BagOfWords())
+    answer = naive.ask("Kuka Aula on?")
+    assert answer.citations[0].doc_id == "a" and not answer.abstained
+    assert answer.answer.endswith("[1]")
+    texts = {c.chunk_id: c.text for c in chunks}
+    assert check_integrity(answer.answer, list(answer.citations), texts) == []
+    assert naive.retrieved_docs("Selin")[0] == "b"
+
+
+# -- end to end on the real corpus --------------------------------------------------------
+
+
+def test_runner_end_to_end_on_the_smoke_set(corpus_settings: Any, tmp_path: Path) -> None:
+    from evals.__main__ import main
+
+    out = tmp_path / "report"
+    code = main(
+        ["--gold", str(SMOKE), "--out", str(out), "--compare", "--quiet"],
+        base_settings=corpus_settings,
+    )
+    assert code == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["n_questions"] == 3 and report["answerer"] == "extractive"
+    assert set(report["metrics"]) >= set(m.METRIC_KEYS)
+    assert set(report["baselines"]) == {"bm25", "dense", "hybrid", "naive"}
+    assert all(set(v) >= set(m.METRIC_KEYS) for v in report["baselines"].values())
+    assert {q["id"] for q in report["questions"]} == {"s1", "s2", "s3"}
+    for q in report["questions"]:
+        assert {
+            "id",
+            "category",
+            "question",
+            "answer",
+            "abstained",
+            "hit",
+            "f1",
+            "citations",
+            "verdict",
+            "retrieved_docs",
+            "latency_ms",
+        } <= set(q)
+        assert all({"n", "doc_id", "quote"} <= set(c) for c in q["citations"])
+    assert set(report["by_category"]) == {"person", "followup", "unanswerable"}
+    assert report["metrics"]["marker_integrity"] == 1.0  # the citation rule is absolute
+
+    parser = _Collector()
+    parser.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert {"s1", "s2", "s3"} <= parser.ids
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# Vastausten laadun arviointi") and "| answer_hit |" in md
+
+
+def test_unknown_doc_ids_exit_2_with_one_error(
+    corpus_settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evals.__main__ import main
+
+    gold = tmp_path / "other.jsonl"
+    rows = [
+        {
+            "id": f"x{i}",
+            "category": "person",
+            "question": "Kuka?",
+            "gold_docs": {doc: 1},
+            "answers": ["X"],
+            "answerable": True,
+        }
+        for i, doc in enumerate(["ei-ole-1", "ei-ole-2", "2022-kuntaliitto-yhteistyo"])
+    ]
+    gold.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    code = main(
+        ["--gold", str(gold), "--out", str(tmp_path / "r"), "--quiet"],
+        base_settings=corpus_settings,
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("puuttuu indeksistä") == 1
+    assert "ei-ole-1" in err and "ei-ole-2" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_gate_fails_on_an_unmet_threshold(
+    corpus_settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evals.__main__ import main
+
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[min]\nanswer_f1 = 1.01\n[max]\nlatency_p50_ms = 0\n", encoding="utf-8")
+    code = main(
+        [
+            "--gold",
+            str(SMOKE),
+            "--out",
+            str(tmp_path / "r"),
+            "--quiet",
+            "--gate",
+            "--thresholds",
+            str(strict),
+        ],
+        base_settings=corpus_settings,
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    lines = [line.strip() for line in err.splitlines() if line.startswith("  ")]
+    assert [line.split(":")[0] for line in lines] == ["answer_f1", "latency_p50_ms"]
+
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text("[max]\nlatency_p95_ms = 1e9\n", encoding="utf-8")
+    code = main(
+        [
+            "--gold",
+            str(SMOKE),
+            "--out",
+            str(tmp_path / "r2"),
+            "--quiet",
+            "--gate",
+            "--thresholds",
+            str(lenient),
+        ],
+        base_settings=corpus_settings,
+    )
+    assert code == 0
