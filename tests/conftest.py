@@ -40,3 +40,91 @@ def tmp_corpus(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     yield target
+
+
+@pytest.fixture()
+def fake_openai() -> Iterator[object]:
+    """An OpenAI-compatible chat server on 127.0.0.1 (free port) with canned replies.
+
+    The yielded object has: ``base_url`` ("http://127.0.0.1:<port>/v1"); ``reply`` (the
+    assistant text sent back); ``replies`` (consumed one per request before ``reply``);
+    ``mode``: "reply", "hang" (never answers until the test ends), "http500" or "broken"
+    (200 with a body that is not JSON); ``requests`` (the JSON bodies received). Answers
+    POST /v1/chat/completions both as one JSON and as SSE chunks when ``"stream": true``.
+    """
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from types import SimpleNamespace
+
+    state = SimpleNamespace(
+        base_url="", reply="", replies=[], mode="reply", requests=[], release=threading.Event()
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            state.requests.append(body)
+            if self.path.rstrip("/") != "/v1/chat/completions":
+                self._send(404, b'{"error": {"message": "not found"}}', "application/json")
+                return
+            if state.mode == "hang":
+                state.release.wait(60)
+                return
+            if state.mode == "http500":
+                self._send(500, b'{"error": {"message": "boom"}}', "application/json")
+                return
+            if state.mode == "broken":
+                self._send(200, b"<html>this is not json</html>", "application/json")
+                return
+            reply = state.replies.pop(0) if state.replies else state.reply
+            common = {"id": "chatcmpl-test", "created": int(time.time()), "model": body["model"]}
+            if not body.get("stream"):
+                message = {"role": "assistant", "content": reply}
+                payload = {
+                    **common,
+                    "object": "chat.completion",
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
+                self._send(200, json.dumps(payload).encode(), "application/json")
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            pieces = [reply[i : i + 7] for i in range(0, len(reply), 7)]
+            deltas = [{"role": "assistant", "content": ""}, *({"content": p} for p in pieces)]
+            for i, delta in enumerate([*deltas, {}]):
+                finish = None if i < len(deltas) else "stop"
+                choice = {"index": 0, "delta": delta, "finish_reason": finish}
+                chunk = {**common, "object": "chat.completion.chunk", "choices": [choice]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
