@@ -102,6 +102,92 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    """``feedback export``: stored 👍/👎 ratings as gold-set JSONL drafts (answers left empty)."""
+    from pathlib import Path
+
+    from .feedback import FeedbackStore, export_gold
+
+    if not settings.feedback_path.exists():
+        print(f"Palautetta ei ole vielä tallennettu ({settings.feedback_path}).", file=sys.stderr)
+        lines: list[str] = []
+    else:
+        lines = export_gold(FeedbackStore(settings.feedback_path), None)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        print(f"Kirjoitettu {len(lines)} palautetta tiedostoon {out}.", file=sys.stderr)
+    else:
+        for line in lines:
+            print(line)
+    return 0
+
+
+def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
+    """``register``: the cited table of responsibilities, roles, contacts and events."""
+    from datetime import date
+
+    from .register import KINDS, Register, rows_as_dicts
+
+    on = None
+    if args.on:
+        try:
+            on = date.fromisoformat(args.on)
+        except ValueError:
+            print(
+                f"Virhe: päivämäärä {args.on!r} ei kelpaa; anna muodossa VVVV-KK-PP.",
+                file=sys.stderr,
+            )
+            return 2
+    path = settings.index_dir / "register.json"
+    if path.exists():
+        register = Register.load(path)
+    else:
+        from .assistant import Assistant
+
+        register = Assistant.load(settings).register
+    rows = rows_as_dicts(register, args.kind, args.actor, on)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    titles = {
+        "responsibilities": ("Vastuut", ("actor", "task", "valid_from", "valid_until")),
+        "roles": ("Roolit", ("person", "role", "organisation")),
+        "contacts": ("Yhteystiedot", ("person", "phone", "email")),
+        "events": ("Tapahtumat", ("date", "what")),
+    }
+    headers = {
+        "actor": "toimija",
+        "task": "tehtävä",
+        "valid_from": "alkaen",
+        "valid_until": "asti",
+        "person": "henkilö",
+        "role": "rooli",
+        "organisation": "organisaatio",
+        "phone": "puhelin",
+        "email": "sähköposti",
+        "date": "päivä",
+        "what": "mitä",
+    }
+    for kind in KINDS:
+        title, cols = titles[kind]
+        part = [r for r in rows if r["kind"] == kind]
+        if not part:
+            continue
+        table = [[headers[c] for c in cols] + ["lähde"]]
+        table += [[str(r[c] or "–") for c in cols] + [r["citation"]["doc_id"]] for r in part]
+        widths = [min(60, max(len(row[i]) for row in table)) for i in range(len(table[0]))]
+        print(f"\n{title} ({len(part)})")
+        for i, row in enumerate(table):
+            print("  ".join(cell[:60].ljust(w) for cell, w in zip(row, widths, strict=True)))
+            if i == 0:
+                print("  ".join("-" * w for w in widths))
+    if not rows:
+        print("Ei rivejä näillä ehdoilla.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (Finnish help texts)."""
     parser = argparse.ArgumentParser(
@@ -124,6 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="mittaa indeksoinnin ja haun nopeus")
     p.add_argument("--queries", type=int, default=200, help="kyselyjen määrä")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("register", help="vastuut, roolit, yhteystiedot ja tapahtumat lähteineen")
+    p.add_argument("--json", action="store_true", help="tulosta rivit JSON-muodossa")
+    p.add_argument("--actor", help="vain tämän toimijan, organisaation tai henkilön rivit")
+    p.add_argument("--on", help="vain tänä päivänä voimassa olevat rivit (VVVV-KK-PP)")
+    p.add_argument(
+        "--kind", choices=("responsibilities", "roles", "contacts", "events"), help="rivilaji"
+    )
+    p.set_defaults(func=cmd_register)
+    p = sub.add_parser("feedback", help="käyttäjien palaute")
+    feedback_sub = p.add_subparsers(dest="feedback_command", required=True)
+    p = feedback_sub.add_parser("export", help="vie palaute kultajoukon JSONL-muodossa")
+    p.add_argument("--out", help="tiedosto (oletus: tulosta)")
+    p.set_defaults(func=cmd_feedback)
     return parser
 
 

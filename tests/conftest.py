@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -128,3 +134,81 @@ def fake_openai() -> Iterator[object]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --- web app server (app.py in a subprocess on a free loopback port) -------------------
+
+
+@dataclass(frozen=True)
+class AppServer:
+    """A running ``python app.py`` for end-to-end tests."""
+
+    url: str
+    env: dict[str, str]
+    feedback_path: Path
+    corpus_dir: Path
+    log_path: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """``python app.py`` over a copy of the real corpus with its own index, built once per
+    session; admin login enabled; stopped (by pid) when the session ends."""
+    base = tmp_path_factory.mktemp("app")
+    corpus_dir = base / "corpus"
+    shutil.copytree(CORPUS, corpus_dir)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(base / "index"),
+        "ASSISTANT_FEEDBACK_DB": str(base / "feedback.sqlite3"),
+        "ASSISTANT_HOST": "127.0.0.1",
+        "ASSISTANT_PORT": str(port),
+        "ASSISTANT_ADMIN_USER": "virkailija",
+        "ASSISTANT_ADMIN_PASSWORD": "testi-salasana",
+        "ASSISTANT_CONCURRENCY": "4",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ANONYMIZED_TELEMETRY": "False",
+        "HF_HUB_OFFLINE": "1",
+    }
+    log_path = base / "app.log"
+    url = f"http://127.0.0.1:{port}/"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited early:\n{log_path.read_text('utf-8')[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "gradio_api/info", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not start:\n{log_path.read_text('utf-8')[-3000:]}")
+            time.sleep(0.5)
+        yield AppServer(
+            url=url,
+            env=env,
+            feedback_path=base / "feedback.sqlite3",
+            corpus_dir=corpus_dir,
+            log_path=log_path,
+        )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
