@@ -35,6 +35,16 @@ if TYPE_CHECKING:
     from .ingest import Document
 
 FORMAT_VERSION = 1
+
+
+@cache
+def extractor_version() -> str:
+    """Hash of this module's source: rows extracted by other code are never reused."""
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 KINDS = ("responsibilities", "roles", "contacts", "events")
 SHARED_MARK = " (yhdyspinta)"
 
@@ -154,11 +164,16 @@ class Register:
     contacts: list[Contact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     by_chunk: dict[str, _ChunkRows] = field(default_factory=dict, repr=False)
+    extractor: str = field(default_factory=extractor_version)
 
     @classmethod
-    def from_chunk_rows(cls, by_chunk: dict[str, _ChunkRows]) -> Register:
+    def from_chunk_rows(
+        cls, by_chunk: dict[str, _ChunkRows], extractor: str | None = None
+    ) -> Register:
         """Assemble the public lists from per-chunk rows (in chunk order), dropping repeats."""
-        reg = cls(by_chunk=by_chunk)
+        reg = cls(
+            by_chunk=by_chunk, extractor=extractor_version() if extractor is None else extractor
+        )
         seen: set[tuple[Any, ...]] = set()
         for entry in by_chunk.values():
             for row in entry.rows:
@@ -173,6 +188,7 @@ class Register:
         """JSON-ready form: the public lists plus the per-chunk rows used by ``load``."""
         return {
             "version": FORMAT_VERSION,
+            "extractor": self.extractor,
             **{kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS},
             "by_chunk": {
                 cid: {"doc_date": e.doc_date, "rows": [_row_to_dict(r) for r in e.rows]}
@@ -189,7 +205,7 @@ class Register:
             cid: _ChunkRows(e["doc_date"], [_row_from_dict(r) for r in e["rows"]])
             for cid, e in data["by_chunk"].items()
         }
-        return cls.from_chunk_rows(by_chunk)
+        return cls.from_chunk_rows(by_chunk, str(data.get("extractor", "")))
 
     def save(self, path: Path) -> None:
         """Write the register as JSON (atomically: a temporary file renamed into place)."""
@@ -309,8 +325,12 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(w))
 
 
+_GRADATION = frozenset({"td", "dt", "kg", "gk", "pv", "vp", "tn", "nt", "tl", "lt", "tr", "rt"})
+
+
 def _stem_match(a: str, b: str) -> bool:
-    """Two stems denote the same word: equal up to the last two letters (gradation)."""
+    """Two stems denote the same word: equal, a short suffix apart, or differing after a long
+    common part or at a consonant-gradation pair (hoito/hoido, terveydenhuolto/-huollon)."""
     if a == b:
         return True
     n = 0
@@ -318,7 +338,12 @@ def _stem_match(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    return n >= 3 and n >= max(len(a), len(b)) - 2
+    longest = max(len(a), len(b))
+    if n < 3 or n < longest - 2:
+        return False
+    if n == min(len(a), len(b)) or n >= 5:
+        return True
+    return a[n : n + 1] + b[n : n + 1] in _GRADATION
 
 
 _WORD = re.compile(r"-?[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'][0-9A-Za-zÀ-ÖØ-öø-ÿ]+)*-?")
@@ -1177,10 +1202,13 @@ def build_register(
 ) -> Register:
     """Extract the register from ``chunks`` (at index time).
 
-    Incremental: a chunk whose id is in ``previous`` (with the same document date) keeps its
-    previous rows without re-extraction; rows of chunks no longer present vanish.
+    Incremental: a chunk whose id is in ``previous`` (with the same document date, extracted by
+    the same code) keeps its previous rows without re-extraction; rows of chunks no longer
+    present vanish.
     """
     by_chunk: dict[str, _ChunkRows] = {}
+    if previous is not None and previous.extractor != extractor_version():
+        previous = None
     for chunk in chunks:
         doc = documents.get(chunk.doc_id)
         doc_date = doc.date if doc else ""
@@ -1241,7 +1269,7 @@ _Q_ROLE = re.compile(
     r"\bkuka\b|\bketkä\b|\bkenet\b|\bkeitä\b|\bmikä on\b.*\b(?:rooli|tehtävä)", re.I
 )
 _Q_RESP = re.compile(
-    r"\bvastaa|\bvastuu|\bvastuussa|järjest|\btehtävä|\bjää|\bjäävät|rahoitt|tuotta|hoita|"
+    r"\bvastaa|\bvastas|\bvastuu|\bvastuussa|järjest|\btehtävä|\bjää|\bjäävät|rahoitt|tuotta|hoita|"
     r"\bkenen\b|siirty|\bkuuluu\b",
     re.I,
 )
@@ -1415,3 +1443,8 @@ def _best_unique(hits: list[RegisterHit]) -> list[RegisterHit]:
 # Note: an optional LLM extraction pass (adding rows when ASSISTANT_LLM_BASE_URL is set) is not
 # implemented; any such rows would have to carry a RowCitation whose quote the citation
 # validator accepts, exactly like the rule-based rows above.
+
+
+def tasks_in(text: str) -> set[str]:
+    """Canonical names of the tasks that ``text`` mentions (any inflection)."""
+    return {task.name for _, task in _find_tasks(_tokens(text))}

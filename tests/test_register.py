@@ -1,0 +1,287 @@
+"""Register: extraction on the real corpus and on documents written for the tests, temporal
+lookup, incremental reuse, persistence, CLI rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant import register as reg_mod
+from assistant.chunking import chunk_document
+from assistant.ingest import Document, load_corpus
+from assistant.register import (
+    Contact,
+    Register,
+    Responsibility,
+    Role,
+    build_register,
+    rows_as_dicts,
+)
+from evals.register_metrics import evaluate, load_gold
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data" / "register"
+TODAY = date(2024, 6, 1)
+
+
+def _doc(name: str, doc_date: str, publisher: str = "") -> Document:
+    text = (DATA / name).read_text("utf-8")
+    return Document(
+        doc_id=Path(name).stem,
+        title=text.splitlines()[0],
+        date=doc_date,
+        publisher=publisher,
+        kind="news",
+        url="",
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus_docs() -> list[Document]:
+    return load_corpus(ROOT / "corpus").documents
+
+
+@pytest.fixture(scope="module")
+def corpus_register(corpus_docs: list[Document]) -> Register:
+    chunks = [c for d in corpus_docs for c in chunk_document(d)]
+    return build_register(chunks, {d.doc_id: d for d in corpus_docs})
+
+
+@pytest.fixture(scope="module")
+def test_register() -> Register:
+    docs = [
+        _doc("laukaa.txt", "2022-12-15", "Laukaan kunta"),
+        _doc("aanekoski.txt", "2024-06-10", "Äänekosken kaupunki"),
+        _doc("jamsa.txt", "2023-02-01", "Jämsän kaupunki"),
+    ]
+    chunks = [c for d in docs for c in chunk_document(d)]
+    return build_register(chunks, {d.doc_id: d for d in docs})
+
+
+def _resp(reg: Register) -> set[tuple[str, str, str | None, str | None]]:
+    return {(r.actor, r.task, r.valid_from, r.valid_until) for r in reg.responsibilities}
+
+
+def test_citations_are_exact_substrings_of_their_chunks(
+    corpus_docs: list[Document], corpus_register: Register
+) -> None:
+    chunks = {c.chunk_id: c for d in corpus_docs for c in chunk_document(d)}
+    rows: list[reg_mod.Row] = [*corpus_register.responsibilities, *corpus_register.roles]
+    rows += [*corpus_register.contacts, *corpus_register.events]
+    assert rows
+    for row in rows:
+        cit = row.citation
+        assert chunks[cit.chunk_id].text[cit.start : cit.end] == cit.quote
+        assert cit.doc_id == chunks[cit.chunk_id].doc_id
+
+
+def test_corpus_precision_and_recall_meet_the_bar(corpus_register: Register) -> None:
+    figures = evaluate(corpus_register, load_gold())
+    for kind in ("responsibilities", "roles", "contacts"):
+        assert figures[f"{kind}_precision"] >= 0.85, figures
+        assert figures[f"{kind}_recall"] >= 0.85, figures
+    assert figures["register_quote_support"] == 1.0
+
+
+def test_corpus_temporal_split_of_social_and_health_services(corpus_register: Register) -> None:
+    rows = _resp(corpus_register)
+    sote = "sosiaali- ja terveyspalvelut"
+    assert ("Keski-Suomen hyvinvointialue", sote, "2023-01-01", None) in rows
+    assert ("kunnat", sote, None, "2022-12-31") in rows
+    # "siirtyvät hyvinvointialueille ensi vuoden alussa" in a 2022 document
+    assert ("hyvinvointialueet", "pelastustoimi", "2023-01-01", None) in rows
+    # an interface (yhdyspinta) is not a transfer to anyone
+    assert ("kunnat ja hyvinvointialueet (yhdyspinta)", "varhaiskasvatus", None, None) in rows
+    assert not any(r[1] == "varhaiskasvatus" and r[0] == "hyvinvointialueet" for r in rows)
+
+
+def test_corpus_events_resolve_partial_dates(corpus_register: Register) -> None:
+    dates = {e.date for e in corpus_register.events}
+    # "kokoontuivat tiistaina 27.9." (2022-09-28), "kokoontui 26.1." (2022-02-02)
+    assert {"2022-09-27", "2022-01-26", "2022-09-13", "2022-02-09", "2022-03-01"} <= dates
+    assert "2023-01-01" in dates
+
+
+@pytest.mark.parametrize(
+    ("question", "actor"),
+    [
+        ("Kuka järjesti sosiaali- ja terveyspalvelut vuonna 2022?", "kunnat"),
+        (
+            "Kuka järjestää sosiaali- ja terveyspalvelut vuonna 2023?",
+            "Keski-Suomen hyvinvointialue",
+        ),
+        ("Kuka vastaa pelastustoimesta vuoden 2023 alusta?", "Keski-Suomen hyvinvointialue"),
+        ("Kuka vastasi pelastustoimesta 1.6.2022?", "kunnat"),
+    ],
+)
+def test_lookup_applies_the_question_date(
+    corpus_register: Register, question: str, actor: str
+) -> None:
+    hits = corpus_register.lookup(question, today=TODAY)
+    assert hits
+    first = hits[0].row
+    assert isinstance(first, Responsibility)
+    assert first.actor == actor
+    assert hits[0].text.startswith(actor[:1].upper() + actor[1:])
+
+
+def test_lookup_now_uses_today(corpus_register: Register) -> None:
+    hits = corpus_register.lookup("Kuka vastaa nyt sosiaali- ja terveyspalveluista?", today=TODAY)
+    assert isinstance(hits[0].row, Responsibility)
+    assert "hyvinvointialue" in hits[0].row.actor
+    early = corpus_register.lookup(
+        "Kuka vastaa tällä hetkellä sosiaali- ja terveyspalveluista?", today=date(2022, 5, 1)
+    )
+    assert isinstance(early[0].row, Responsibility) and early[0].row.actor == "kunnat"
+
+
+def test_lookup_roles_contacts_and_strictness(corpus_register: Register) -> None:
+    hits = corpus_register.lookup("Kuka on aluehallituksen puheenjohtaja?")
+    assert isinstance(hits[0].row, Role) and hits[0].row.person == "Maria Kaisa Aula"
+    hits = corpus_register.lookup("Mihin numeroon voin soittaa Jaakko Selinille?")
+    assert isinstance(hits[0].row, Contact) and hits[0].row.phone == "0400 778 779"
+    hits = corpus_register.lookup("Mikä on Hanna Helasteen sähköposti?")
+    assert isinstance(hits[0].row, Contact) and hits[0].row.email == "hanna.helaste@jamsa.fi"
+    hits = corpus_register.lookup("Mitä kunnille jää?")
+    assert hits and all(isinstance(h.row, Responsibility) for h in hits)
+    assert {h.row.task for h in hits} >= {"hyvinvoinnin ja terveyden edistäminen"}  # type: ignore[union-attr]
+    assert corpus_register.lookup("Mikä on hyvinvointiohjelman kesto?") == []
+    assert corpus_register.lookup("Kuka on Suomen presidentti?") == []
+    assert corpus_register.lookup("Kuka vastaa kuun lentojen järjestämisestä?") == []
+
+
+def test_contact_at_form_is_normalised(corpus_register: Register) -> None:
+    helaste = [c for c in corpus_register.contacts if c.person == "Hanna Helaste"]
+    assert helaste and helaste[0].email == "hanna.helaste@jamsa.fi"
+    assert "(at)" in helaste[0].citation.quote
+    assert helaste[0].phone == "040 074 2751"
+
+
+def test_generality_on_documents_written_for_the_tests(test_register: Register) -> None:
+    rows = _resp(test_register)
+    assert ("Laukaan kunta", "varhaiskasvatus", None, None) in rows
+    assert ("Keski-Suomen hyvinvointialue", "pelastustoimi", "2023-01-01", None) in rows
+    assert ("kunnat", "työllisyyden hoito", "2025-01-01", None) in rows
+    assert ("TE-toimistot", "työllisyyden hoito", None, "2024-12-31") in rows
+    assert ("Äänekosken kaupunki", "kirjastopalvelut", "2025-01-01", None) in rows
+    assert ("Äänekosken kaupunki", "liikuntapalvelut", "2025-01-01", None) in rows
+    assert ("Jämsän kaupunki", "ympäristöterveydenhuolto", None, "2022-12-31") in rows
+    assert ("Jämsän kaupunki", "ympäristöterveydenhuolto", "2023-01-01", None) in rows
+    roles = {(r.person, r.role) for r in test_register.roles}
+    assert roles == {
+        ("Matti Meikäläinen", "kunnanjohtaja"),
+        ("Liisa Virtanen", "puheenjohtaja"),
+        ("Pekka Korhonen", "toimialajohtaja"),
+    }
+    contacts = {(c.person, c.phone, c.email) for c in test_register.contacts}
+    assert contacts == {
+        ("Matti Meikäläinen", "040 123 4567", "matti.meikalainen@laukaa.fi"),
+        ("Pekka Korhonen", "050 987 6543", ""),
+    }
+    events = {e.date for e in test_register.events}
+    assert {"2023-01-01", "2023-01-09", "2024-06-03", "2025-01-01"} <= events
+    hits = test_register.lookup("Kuka hoitaa työllisyyspalvelut vuonna 2025?", today=TODAY)
+    assert isinstance(hits[0].row, Responsibility) and hits[0].row.actor == "kunnat"
+    hits = test_register.lookup("Kuka vastasi työllisyyspalveluista vuonna 2024?", today=TODAY)
+    assert isinstance(hits[0].row, Responsibility) and hits[0].row.actor == "TE-toimistot"
+
+
+def test_incremental_build_reuses_rows_of_unchanged_chunks(
+    corpus_docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = {d.doc_id: d for d in corpus_docs}
+    chunks = [c for d in corpus_docs for c in chunk_document(d)]
+    calls: list[str] = []
+    real = reg_mod.extract_sentence
+
+    def counting(text: str, start: int, end: int, ctx: reg_mod.SentenceContext) -> list:
+        calls.append(ctx.chunk_id)
+        return real(text, start, end, ctx)
+
+    monkeypatch.setattr(reg_mod, "extract_sentence", counting)
+    first = build_register(chunks, docs)
+    assert calls and set(calls) == {c.chunk_id for c in chunks}
+
+    calls.clear()
+    again = build_register(chunks, docs, previous=first)
+    assert calls == []
+    assert again.to_dict() == first.to_dict()
+
+    # Drop one document and change another: only the changed chunks are extracted again.
+    gone = corpus_docs[0].doc_id
+    changed = next(d for d in corpus_docs if d.doc_id == "2022-09-28-jyvaskyla-aluehallitus")
+    new_text = changed.text.replace("Jaakko Selin p.", "Jaakko Selin puh.")
+    new_doc = Document(**{**changed.__dict__, "text": new_text})
+    docs2 = {d.doc_id: d for d in corpus_docs if d.doc_id != gone}
+    docs2[new_doc.doc_id] = new_doc
+    chunks2 = [c for d in docs2.values() for c in chunk_document(d)]
+    calls.clear()
+    third = build_register(chunks2, docs2, previous=first)
+    fresh = {c.chunk_id for c in chunks2} - {c.chunk_id for c in chunks}
+    assert fresh and set(calls) == fresh
+    assert all(r.citation.doc_id != gone for r in third.roles + third.contacts)
+    assert not any(r.citation.doc_id == gone for r in third.events)
+
+
+def test_save_load_round_trip(corpus_register: Register, tmp_path: Path) -> None:
+    path = tmp_path / "register.json"
+    corpus_register.save(path)
+    loaded = Register.load(path)
+    assert loaded.responsibilities == corpus_register.responsibilities
+    assert loaded.roles == corpus_register.roles
+    assert loaded.contacts == corpus_register.contacts
+    assert loaded.events == corpus_register.events
+    assert loaded.to_dict() == corpus_register.to_dict()
+    json.loads(path.read_text("utf-8"))
+
+
+def test_rows_as_dicts_fields_and_on_filter(corpus_register: Register) -> None:
+    rows = rows_as_dicts(corpus_register, None, None, None)
+    fields = {
+        "responsibilities": {"actor", "task", "valid_from", "valid_until"},
+        "roles": {"person", "role", "organisation"},
+        "contacts": {"person", "phone", "email"},
+        "events": {"date", "what"},
+    }
+    for kind, names in fields.items():
+        part = [r for r in rows if r["kind"] == kind]
+        assert part
+        for r in part:
+            assert set(r) == names | {"kind", "citation"}
+            assert set(r["citation"]) == {"doc_id", "chunk_id", "quote"}
+    on_2022 = rows_as_dicts(corpus_register, "responsibilities", None, date(2022, 6, 1))
+    assert any(r["actor"] == "kunnat" and r["valid_until"] == "2022-12-31" for r in on_2022)
+    assert not any(r["valid_from"] == "2023-01-01" for r in on_2022)
+    on_2023 = rows_as_dicts(corpus_register, "responsibilities", None, date(2023, 6, 1))
+    assert not any(r["valid_until"] == "2022-12-31" for r in on_2023)
+    assert any(r["actor"] == "Keski-Suomen hyvinvointialue" for r in on_2023)
+    events = rows_as_dicts(corpus_register, "events", None, date(2022, 2, 1))
+    assert events and all(r["date"] <= "2022-02-01" for r in events)
+    roles = rows_as_dicts(corpus_register, "roles", "Kuntaliitto", date(2022, 6, 1))
+    assert [r["person"] for r in roles] == ["Minna Karhunen"]
+
+
+def test_cli_register_json_and_bad_date(
+    corpus_register: Register,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from assistant.cli import main
+
+    corpus_register.save(tmp_path / "register.json")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path))
+    assert main(["register", "--json", "--on", "2022-06-01", "--kind", "responsibilities"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(r["kind"] == "responsibilities" for r in rows)
+    assert main(["register", "--actor", "Kuntaliitto"]) == 0
+    out = capsys.readouterr().out
+    assert "Minna Karhunen" in out and "Roolit" in out
+    assert main(["register", "--on", "1.1.2023"]) == 2
+    assert "päivämäärä" in capsys.readouterr().err
