@@ -86,6 +86,7 @@ class NaiveRAG:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         self._vectors = vectors / np.where(norms == 0, 1.0, norms)
         self._by_id = {c.chunk_id: c for c in self.chunks}
+        self._last: tuple[str, list[NaiveChunk]] | None = None
 
     @classmethod
     def from_assistant(cls, assistant: Any) -> NaiveRAG:
@@ -100,13 +101,20 @@ class NaiveRAG:
         return self._by_id[chunk_id].text
 
     def ranked(self, question: str) -> list[NaiveChunk]:
-        """All naive chunks by cosine similarity to the question, best first."""
+        """All naive chunks by cosine similarity to the question, best first.
+
+        The last question's ranking is kept: the runner asks, then retrieves, the same one.
+        """
         if not self.chunks:
             return []
+        if self._last is not None and self._last[0] == question:
+            return self._last[1]
         query = np.asarray(self._embeddings.embed_query(question), dtype=np.float32)
         query = query / (np.linalg.norm(query) or 1.0)
         order = np.argsort(-(self._vectors @ query), kind="stable")
-        return [self.chunks[int(i)] for i in order]
+        ranking = [self.chunks[int(i)] for i in order]
+        self._last = (question, ranking)
+        return ranking
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
         """Answer with the top chunk's first two sentences, cited as ``[1]``; never abstains."""

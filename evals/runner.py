@@ -196,6 +196,8 @@ def run_system(
 ) -> list[QuestionResult]:
     """Ask every question, retrieve for the retrieval metrics, and score each answer."""
     results: list[QuestionResult] = []
+    if questions:  # warm-up, not timed: lazy model/index loading is not the latency of `ask`
+        system.ask(questions[0].question, questions[0].history_list or None)
     for q in tqdm(questions, desc=label, unit="kys", disable=not progress, file=sys.stderr):
         started = time.perf_counter()
         answer = system.ask(q.question, q.history_list or None)
@@ -273,7 +275,9 @@ def register_metrics(assistant: Any) -> tuple[dict[str, float] | None, str]:
     except ModuleNotFoundError as exc:
         if exc.name == "evals.register_metrics":
             return None, ""
-        raise
+        return None, f"Rekisterin arviointia ei voi ladata: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # a broken sibling module must not cost the whole run
+        return None, f"Rekisterin arviointia ei voi ladata: {type(exc).__name__}: {exc}"
     try:
         values = module.evaluate_register(assistant)
     except Exception as exc:  # reported and gated, not hidden
