@@ -264,11 +264,12 @@ def chunk_document(
 
     Each chunk after the first repeats the last ``overlap`` sentences of the previous one,
     except where the new chunk starts at a heading (a new section needs no context from the
-    old one). No chunk exceeds ``max_tokens`` (counted on the chunk text): a sentence longer
-    than that is cut at word boundaries into pieces of at most ``chunk_tokens``. A chunk does
-    not end with a heading whose body follows in the next chunk. ``heading`` is the nearest
-    heading at or before the chunk's first body sentence. Ids are
-    ``<doc_id>:<ordinal:04d>:<sha256(text)[:10]>``, identical for an unchanged document.
+    old one) and never the whole previous chunk. No chunk exceeds ``max_tokens`` (counted
+    on the chunk text): a sentence longer than that is cut at word boundaries into pieces of
+    at most ``chunk_tokens``. A chunk does not end with a heading whose body follows in the
+    next chunk. ``heading`` is the nearest heading at or before the chunk's first body
+    sentence. Ids are ``<doc_id>:<ordinal:04d>:<sha256(text)[:10]>``, identical for an
+    unchanged document.
     """
     if chunk_tokens < 1 or max_tokens < chunk_tokens or overlap < 0:
         raise ValueError("need 1 <= chunk_tokens <= max_tokens and overlap >= 0")
@@ -292,10 +293,11 @@ def chunk_document(
 
     chunks: list[Chunk] = []
     i = 0  # first unit not yet in any chunk
+    previous_start = -1  # first unit of the previous chunk
     while i < n:
         start = i
         if chunks and overlap and not units[i].heading:
-            start = max(i - overlap, 0)
+            start = max(i - overlap, previous_start + 1)  # never repeat a whole chunk
             while start < i and estimate(start, i + 1) > max_tokens:
                 start += 1
         j = i + 1  # at least one new unit
@@ -337,5 +339,5 @@ def chunk_document(
                 n_tokens=n_tokens,
             )
         )
-        i = j
+        previous_start, i = start, j
     return chunks
