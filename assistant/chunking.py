@@ -241,14 +241,10 @@ def _split_long(text: str, start: int, end: int, total: int, piece_tokens: int) 
 
 def _units(text: str, chunk_tokens: int, max_tokens: int) -> list[_Unit]:
     """Sentences with token counts and heading flags; over-long ones cut into pieces."""
-    core = _encoding()._core_bpe  # the Rust encoder; skipping the wrapper halves the cost
     units: list[_Unit] = []
     for a, b in split_sentences(text):
         sentence = text[a:b]
-        try:
-            n = len(core.encode_ordinary(sentence))
-        except UnicodeEncodeError:  # lone surrogates: let the wrapper repair them
-            n = count_tokens(sentence)
+        n = count_tokens(sentence)
         if n > max_tokens:
             units.extend(_split_long(text, a, b, n, chunk_tokens))
             continue

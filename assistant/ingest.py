@@ -92,7 +92,7 @@ _SOCIAL = re.compile(
 )
 _COPYRIGHT = re.compile(r"©|^\(c\)\s|^copyright\b|kaikki oikeudet pidätetään", re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s[»›]\s|\s>\s")
-_NAME = r"[A-ZÅÄÖ][\w'’.-]*"
+_NAME = r"[A-ZÅÄÖ](?:\.|[\w'’-]+)"  # a capitalised word or an initial "K."
 # "… juhlasalissa. Kuva Outi Kaakkuri", "Kuva: Outi Kaakkuri / Lehtikuva", "Kuvaaja Outi Kaakkuri"
 _CAPTION = re.compile(
     rf"(?:^|[.!?]\s+)(?:Kuva|Kuvat|Kuvaaja|Valokuva|Photo)\s*:?\s+{_NAME}(?:\s+{_NAME}){{0,3}}"

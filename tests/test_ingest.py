@@ -357,6 +357,8 @@ def test_clean_text_is_idempotent_on_the_seeds(docs: dict[str, Document]) -> Non
         ),
         ("Kuva: Lehtikuva / Antti Aimo-Koivisto\nTeksti jatkuu.", "Teksti jatkuu."),
         ("Kuva kertoo enemmän kuin tuhat sanaa.", "Kuva kertoo enemmän kuin tuhat sanaa."),
+        ("Näkymä on hieno. Kuva Jyväskylästä.", "Näkymä on hieno. Kuva Jyväskylästä."),
+        ("Teksti.\n\nJuhlasali. Kuva K. Aula", "Teksti."),
         ("Etusivu › Ajankohtaista › Uutinen\n\nOtsikko", "Otsikko"),
         ("Hän sanoi »tervetuloa» kaikille.", "Hän sanoi »tervetuloa» kaikille."),
         ("Teksti.\n\nSeuraa meitä\nFacebook Instagram LinkedIn", "Teksti."),
