@@ -20,6 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -471,6 +472,80 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             )
         return gr.Tabs(selected="asiakirjat"), html_doc
 
+    # -- register ("Vastuut ja yhteystiedot") --------------------------------------------
+
+    def register_tables(actor: str, on_text: str) -> tuple[Any, ...]:
+        """Filtered register rows as four tables, plus the rows themselves for row clicks."""
+        from assistant.register import rows_as_dicts
+
+        on: date | None = None
+        if (on_text or "").strip():
+            try:
+                on = date.fromisoformat(on_text.strip())
+            except ValueError:
+                message = "Anna päivämäärä muodossa VVVV-KK-PP, esimerkiksi 2023-01-01."
+                return (gr.skip(),) * 5 + (f'<p class="virhe">{message}</p>',)
+        try:
+            rows = rows_as_dicts(assistant.register, None, (actor or "").strip() or None, on)
+        except Exception:
+            logger.exception("reading the register failed")
+            message = "Rekisterin lukeminen epäonnistui."
+            return (gr.skip(),) * 5 + (f'<p class="virhe">{message}</p>',)
+        by_kind: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("responsibilities", "roles", "contacts", "events")
+        }
+        for row in rows:
+            by_kind.setdefault(row["kind"], []).append(row)
+        if by_kind["events"]:
+            by_kind["events"].sort(key=lambda r: str(r.get("date") or ""))
+        columns = {
+            "responsibilities": ("actor", "task", "valid_from", "valid_until"),
+            "roles": ("person", "role", "organisation"),
+            "contacts": ("person", "phone", "email"),
+            "events": ("date", "what"),
+        }
+        tables = [
+            [
+                [i, *[r.get(c) or "" for c in columns[k]], r["citation"]["quote"]]
+                for i, r in enumerate(by_kind[k])
+            ]
+            for k in columns
+        ]
+        info = (
+            f"<p class='meta'>Vastuita {len(tables[0])}, rooleja {len(tables[1])}, "
+            f"yhteystietoja {len(tables[2])}, tapahtumia {len(tables[3])}. "
+            "Valitse rivi nähdäksesi sen lähteen.</p>"
+        )
+        return (*tables, by_kind, info)
+
+    def register_source(kind: str) -> Any:
+        def handler(rows: dict[str, list[dict[str, Any]]], event: gr.SelectData) -> str:
+            try:
+                row = rows[kind][int(event.row_value[0])]
+                cit = row["citation"]
+                chunk = assistant.chunk(cit["chunk_id"])
+                start = max(chunk.text.find(cit["quote"]), 0)
+                docs = {d.doc_id: d for d in assistant.documents()}
+                doc = docs.get(cit["doc_id"])
+                card = Citation(
+                    n=1,
+                    doc_id=cit["doc_id"],
+                    title=doc.title if doc else cit["doc_id"],
+                    date=doc.date if doc else "",
+                    publisher=doc.publisher if doc else "",
+                    url=doc.url if doc else "",
+                    chunk_id=cit["chunk_id"],
+                    quote=cit["quote"],
+                    start=start,
+                    end=start + len(cit["quote"]),
+                )
+                return "<h4>Rivin lähde</h4>" + render_citation_card(card, chunk.text, 0)
+            except Exception:
+                logger.exception("showing a register row's source failed")
+                return '<p class="virhe">Rivin lähdettä ei voitu näyttää.</p>'
+
+        return handler
+
     # -- admin ------------------------------------------------------------------------
 
     def login(user: str, password: str, admin: dict[str, bool]) -> tuple[Any, Any, str, Any]:
@@ -647,6 +722,50 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                     elem_id="asiakirja",
                     js_on_load=DOCUMENT_JS,
                 )
+            with gr.Tab("Vastuut ja yhteystiedot", id="vastuut"):
+                register_rows = gr.State({})
+                gr.Markdown(
+                    "Kuka vastaa mistäkin ja milloin: asiakirjoista poimitut vastuut, roolit, "
+                    "yhteystiedot ja tapahtumat. Jokainen rivi perustuu lainaukseen."
+                )
+                with gr.Row():
+                    actor_filter = gr.Textbox(
+                        label="Toimija tai henkilö", placeholder="esim. hyvinvointialue"
+                    )
+                    on_filter = gr.Textbox(
+                        label="Voimassa päivänä (VVVV-KK-PP)", placeholder="esim. 2023-01-01"
+                    )
+                    register_button = gr.Button("Suodata", variant="primary")
+                register_info = gr.HTML()
+                responsibilities_table = gr.Dataframe(
+                    headers=["#", "Toimija", "Tehtävä", "Alkaen", "Päättyen", "Lähde"],
+                    interactive=False,
+                    wrap=True,
+                    label="Vastuut",
+                    column_widths=["4%", "18%", "22%", "9%", "9%", "38%"],
+                )
+                roles_table = gr.Dataframe(
+                    headers=["#", "Henkilö", "Rooli", "Organisaatio", "Lähde"],
+                    interactive=False,
+                    wrap=True,
+                    label="Roolit",
+                    column_widths=["4%", "16%", "16%", "20%", "44%"],
+                )
+                contacts_table = gr.Dataframe(
+                    headers=["#", "Henkilö", "Puhelin", "Sähköposti", "Lähde"],
+                    interactive=False,
+                    wrap=True,
+                    label="Yhteystiedot",
+                    column_widths=["4%", "16%", "14%", "20%", "46%"],
+                )
+                events_table = gr.Dataframe(
+                    headers=["#", "Päivämäärä", "Tapahtuma", "Lähde"],
+                    interactive=False,
+                    wrap=True,
+                    label="Aikajana",
+                    column_widths=["4%", "10%", "36%", "50%"],
+                )
+                register_source_view = gr.HTML(elem_id="rekisteri-lahde", js_on_load=SOURCES_JS)
             if admin_enabled:
                 with gr.Tab("Ylläpito", id="yllapito"):
                     admin_state = gr.State({"ok": False})
@@ -711,6 +830,39 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             reindex_button.click(
                 reindex, [admin_state], [reindex_status, documents], api_visibility="private"
             )
+        register_outputs = [
+            responsibilities_table,
+            roles_table,
+            contacts_table,
+            events_table,
+            register_rows,
+            register_info,
+        ]
+        for trigger in (register_button.click, actor_filter.submit, on_filter.submit):
+            trigger(
+                register_tables,
+                [actor_filter, on_filter],
+                register_outputs,
+                api_visibility="private",
+            )
+        demo.load(
+            register_tables, [actor_filter, on_filter], register_outputs, api_visibility="private"
+        )
+        for table, kind in (
+            (responsibilities_table, "responsibilities"),
+            (roles_table, "roles"),
+            (contacts_table, "contacts"),
+            (events_table, "events"),
+        ):
+            table.select(
+                register_source(kind),
+                [register_rows],
+                register_source_view,
+                api_visibility="private",
+            )
+        register_source_view.click(
+            open_from_card, None, [tabs, document_view], api_visibility="private"
+        )
         gr.api(ask_api, api_name="ask")
         gr.api(feedback_api, api_name="feedback")
 

@@ -1,0 +1,139 @@
+"""A real Chromium (Playwright, Debian's /usr/bin/chromium) drives the running web chat."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import AppServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+CHAIR_Q = "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?"
+SCRIPT_Q = "<script>alert(1)</script> <img src=x onerror=alert(2)> Kuka vastaa?"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser_page(app_server: AppServer) -> Iterator[tuple[Any, list[str], list[str]]]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} puuttuu (apt-get install -y chromium)"
+        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+        def route(r: Any) -> None:
+            url = r.request.url
+            if url.startswith((app_server.url, "data:", "blob:")):
+                r.continue_()
+            else:  # the page must work offline: any outside request is recorded and refused
+                outside.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(app_server.url)
+        page.wait_for_selector("#kysymys textarea")
+        yield page, outside, dialogs
+        browser.close()
+
+
+def _expected_quote(app_server: AppServer) -> str:
+    from gradio_client import Client
+
+    client = Client(app_server.url, verbose=False)
+    try:
+        answer = client.predict(CHAIR_Q, "[]", api_name="/ask")
+    finally:
+        client.close()
+    answer = json.loads(answer) if isinstance(answer, str) else answer
+    assert answer["citations"], "the chair question must have a cited answer"
+    return str(answer["citations"][0]["quote"])
+
+
+def test_streamed_answer_marker_opens_its_source_card(
+    browser_page: tuple[Any, list[str], list[str]],
+    app_server: AppServer,
+    tmp_path: Path,
+) -> None:
+    page, outside, dialogs = browser_page
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    quote = _expected_quote(app_server)
+
+    page.fill("#kysymys textarea", CHAIR_Q)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#lahde-1-1", timeout=60_000)
+    answer_text = page.locator("#keskustelu").inner_text()
+    assert "Maria Kaisa Aula" in answer_text
+
+    marker = page.locator('#keskustelu a.viite[href="#lahde-1-1"]').first
+    marker.click()
+    card = page.locator("#lahde-1-1")
+    assert "valittu" in (card.get_attribute("class") or "")
+    assert card.is_visible()
+    assert card.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.top < window.innerHeight && r.bottom > 0; }"
+    ), "the source card is scrolled into view"
+    mark = card.locator("mark")
+    assert " ".join(mark.inner_text().split()) == " ".join(quote.split())
+    page.screenshot(path=str(tmp_path / "vastaus-ja-lahde.png"), full_page=True)
+
+    # the card opens its document with the quote highlighted
+    card.locator("button.avaa-asiakirja").click()
+    highlighted = page.locator("#asiakirja mark.lainaus")
+    highlighted.wait_for(timeout=30_000)
+    assert " ".join(highlighted.inner_text().split()) == " ".join(quote.split())
+    page.screenshot(path=str(tmp_path / "asiakirja.png"))
+    page.get_by_role("tab", name="Keskustelu").click()
+
+    # feedback on the latest answer
+    page.get_by_text("Anna palautetta viimeisimmästä vastauksesta").click()
+    page.fill("#kommentti textarea", "Selkeä vastaus.")
+    page.click("#peukku-ylos")
+    page.wait_for_selector("#palaute-tila :text('Kiitos palautteesta')", timeout=30_000)
+
+    assert outside == [], f"the page tried to reach the network: {outside}"
+    assert dialogs == []
+
+
+def test_script_in_question_is_shown_as_text(
+    browser_page: tuple[Any, list[str], list[str]], tmp_path: Path
+) -> None:
+    page, outside, dialogs = browser_page
+    before = page.locator("#keskustelu .message").count()
+    page.fill("#kysymys textarea", SCRIPT_Q)
+    page.click("#kysy")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#keskustelu .message').length >= n + 2", arg=before
+    )
+    page.wait_for_selector("#lahteet section h3 >> text=<script>", timeout=60_000)
+    chat = page.locator("#keskustelu").inner_text()
+    assert "<script>alert(1)</script>" in chat
+    assert "<img src=x onerror=alert(2)>" in chat
+    assert page.locator("#keskustelu script, #keskustelu img[src='x']").count() == 0
+    page.screenshot(path=str(tmp_path / "script-tekstina.png"))
+    assert dialogs == [], f"a script ran: {dialogs}"
+    assert outside == []
+
