@@ -136,4 +136,3 @@ def test_script_in_question_is_shown_as_text(
     page.screenshot(path=str(tmp_path / "script-tekstina.png"))
     assert dialogs == [], f"a script ran: {dialogs}"
     assert outside == []
-
