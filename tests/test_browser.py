@@ -52,7 +52,12 @@ def browser_page(app_server: AppServer) -> Iterator[tuple[Any, list[str], list[s
                 r.abort()
 
         page.route("**/*", route)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.goto(app_server.url)
         page.wait_for_selector("#kysymys textarea")
         yield page, outside, dialogs
