@@ -241,7 +241,7 @@ def test_unknown_doc_ids_are_one_error_listing_all() -> None:
 def test_gate_lists_each_failing_metric(tmp_path: Path) -> None:
     path = tmp_path / "t.toml"
     path.write_text(
-        "[min]\nanswer_hit = 0.9\n\"recall@1\" = 0.5\nregister_precision = 0.85\n"
+        '[min]\nanswer_hit = 0.9\n"recall@1" = 0.5\nregister_precision = 0.85\n'
         "[max]\nlatency_p95_ms = 100\n",
         encoding="utf-8",
     )
