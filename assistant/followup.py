@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexical import STOPWORDS, stems, words
+from .lexical import STOPWORDS, entity_stems, question_stems, stems, words
 
 _DEPENDENT = re.compile(
     r"\b(hän\w*|he|heidä\w*|heille|heiltä|se|sen|sitä|siitä|siihen|sille|siltä|ne|niiden|niitä|"
@@ -33,6 +33,7 @@ class Standalone:
     text: str
     own_stems: tuple[str, ...]
     carried_stems: tuple[str, ...]
+    entities: tuple[str, ...] = ()
 
 
 def needs_context(question: str) -> bool:
@@ -56,9 +57,10 @@ def _previous_turns(history: Sequence[dict[str, str]]) -> tuple[str, str]:
 
 def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standalone:
     """The standalone form of ``question`` given the conversation so far."""
-    own = tuple(stems(question))
+    own = tuple(question_stems(question))
+    entities = tuple(entity_stems(question))
     if not history or not needs_context(question):
-        return Standalone(question, own, ())
+        return Standalone(question, own, (), entities)
     user, assistant = _previous_turns(history)
     answer_head = _MARKER.sub("", assistant).split("\n")[0]
     first_sentence = re.split(r"(?<=[.!?])\s+", answer_head, maxsplit=1)[0] if answer_head else ""
@@ -67,6 +69,6 @@ def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standal
     carried_words = list(dict.fromkeys([*names, *topic]))[:_MAX_CARRIED]
     carried = tuple(s for s in stems(" ".join(carried_words)) if s not in own)
     if not carried_words:
-        return Standalone(question, own, ())
+        return Standalone(question, own, (), entities)
     text = f"{question.rstrip()} ({', '.join(carried_words)})"
-    return Standalone(text, own, carried)
+    return Standalone(text, own, carried, entities)

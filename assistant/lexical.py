@@ -1,4 +1,4 @@
-"""Finnish lexical analysis shared by BM25, the answerer and the register: words → Snowball stems."""
+"""Finnish lexical analysis for BM25, the answerer and the register: words → Snowball stems."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ STOPWORDS = frozenset(
     kenelle kenestä kehen keillä kenet montako monta paljonko kuinka mikäli kumpi kumman mille
     minä sinä hän me te he hänen heidän meidän teidän minun sinun häntä heitä
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
+    jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
+    takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
+    häneen häneltä hänelle häntä heihin heille monta monen monesko monennessa piti pitää pitäisi
+    mielestä mieltä onko oliko ovatko olivatko voiko kannattaa
     the a an of to in on for and or is are was were be been by with as at from that this which
     who whom whose what when where why how many much does do did has have had will would can
     och i på att det som en ett är av för med till den de om var när hur vem vad vilka vilken
@@ -41,13 +45,10 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (hyphenated compounds split into their parts as well)."""
+    """Lower-cased word tokens; hyphenated compounds ("sote-uudistus") give their parts."""
     out: list[str] = []
     for match in _WORD.finditer(normalize(text)):
-        token = match.group()
-        out.append(token)
-        if "-" in token:
-            out.extend(part for part in token.split("-") if part)
+        out.extend(part for part in match.group().split("-") if part)
     return out
 
 
@@ -55,3 +56,383 @@ def stems(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Snowball stems of the words of ``text``; stopwords dropped unless asked to keep them."""
     tokens = [w for w in words(text) if keep_stopwords or w not in STOPWORDS]
     return _stemmer().stemWords(tokens) if tokens else []
+
+
+# Words that frame what kind of answer is wanted ("phone number", "date") rather than what the
+# question is about; the answer type is detected from them separately.
+FRAME_WORDS = frozenset(
+    """
+    puhelinnumero puhelinnumeron puhelinnumeronsa puhelinnumeroa puhelinnumerot numero numeron
+    numeroon numerosta numeronsa numeroa numerot puhelin puhelimella puhelimitse sähköposti
+    sähköpostiosoite sähköpostiosoitteensa sähköpostiosoitteen sähköpostia sähköpostilla
+    yhteystiedot yhteystietonsa yhteystieto yhteys yhteyden yhteyttä soittaa soitan soittaisin
+    tavoittaa tavoitan tavoittaisin tavoittaa nimi nimensä nimeltä päivä päivänä päivämäärä
+    päivämääränä päivästä aika aikaan ajankohta paikka paikassa paikkakunnalla paikkakunta
+    oikein oikeen mahtaa mahtoi tietää kertoa kerro haluaisin haluan tietää vuosi vuonna
+    vuotena taho tahot taholle taho organisaatio organisaatiossa organisaation
+    """.split()
+)
+
+# Spoken and abbreviated Finnish → standard forms (whole words only).
+COLLOQUIAL = {
+    "pj": "puheenjohtaja",
+    "pj:n": "puheenjohtajan",
+    "pj:nä": "puheenjohtajana",
+    "vpj": "varapuheenjohtaja",
+    "kh": "kunnanhallitus",
+    "kv": "kunnanvaltuusto",
+    "kaupsa": "kaupunki",
+    "soppari": "sopimus",
+    "sopparin": "sopimuksen",
+    "sopparia": "sopimusta",
+    "sopparii": "sopimusta",
+    "hommat": "tehtävät",
+    "hommia": "tehtäviä",
+    "homma": "tehtävä",
+    "millon": "milloin",
+    "mist": "mistä",
+    "mis": "missä",
+    "ku": "kun",
+    "mikä": "mikä",
+    "rupee": "alkaa",
+    "rupeaa": "alkaa",
+    "alottaa": "aloittaa",
+    "alotti": "aloitti",
+    "keskisuomes": "Keski-Suomessa",
+    "keskisuomessa": "Keski-Suomessa",
+    "jkl": "Jyväskylä",
+    "jyväskyläs": "Jyväskylässä",
+    "mitä": "mitä",
+    "noi": "ne",
+    "toi": "se",
+    "tää": "tämä",
+    "meijän": "meidän",
+    "teijän": "teidän",
+    "hyvinvointialuel": "hyvinvointialueella",
+}
+
+# English and Swedish domain vocabulary → Finnish, so that foreign questions can be matched
+# against Finnish stems. Phrases are matched before single words.
+GLOSSARY = {
+    # English phrases
+    "wellbeing services county": "hyvinvointialue",
+    "welfare area": "hyvinvointialue",
+    "wellbeing county": "hyvinvointialue",
+    "well-being services county": "hyvinvointialue",
+    "regional government": "aluehallitus",
+    "regional council": "aluevaltuusto",
+    "regional board": "aluehallitus",
+    "city board": "kaupunginhallitus",
+    "city government": "kaupunginhallitus",
+    "city council": "kaupunginvaltuusto",
+    "municipal board": "kunnanhallitus",
+    "municipal council": "kunnanvaltuusto",
+    "municipal executive": "kunnanhallitus",
+    "central finland": "Keski-Suomi",
+    "association of finnish municipalities": "Kuntaliitto",
+    "finnish municipalities": "Kuntaliitto",
+    "managing director": "toimitusjohtaja",
+    "chief executive": "toimitusjohtaja",
+    "social and health": "sosiaali- ja terveys",
+    "health and social": "sosiaali- ja terveys",
+    "rescue services": "pelastustoimi",
+    "rescue service": "pelastustoimi",
+    "early childhood education": "varhaiskasvatus",
+    "land use": "maankäyttö",
+    "working group": "työryhmä",
+    "steering group": "ohjausryhmä",
+    "framework agreement": "puitesopimus",
+    "hospital district": "sairaanhoitopiiri",
+    "emergency care": "ensihoito",
+    "home care": "kotihoito",
+    "phone number": "puhelinnumero",
+    "health promotion": "terveyden edistäminen",
+    "well-being": "hyvinvointi",
+    # English words
+    "chair": "puheenjohtaja",
+    "chairs": "puheenjohtaja",
+    "chaired": "puheenjohtaja",
+    "chairman": "puheenjohtaja",
+    "chairperson": "puheenjohtaja",
+    "chairwoman": "puheenjohtaja",
+    "vice-chair": "varapuheenjohtaja",
+    "leads": "johtaa",
+    "lead": "johtaa",
+    "led": "johtaa",
+    "heads": "johtaa",
+    "director": "johtaja",
+    "directors": "johtaja",
+    "ceo": "toimitusjohtaja",
+    "mayor": "kunnanjohtaja",
+    "manager": "johtaja",
+    "coordinator": "koordinaattori",
+    "government": "hallitus",
+    "board": "hallitus",
+    "council": "valtuusto",
+    "municipality": "kunta",
+    "municipalities": "kunta",
+    "municipal": "kunta",
+    "city": "kaupunki",
+    "town": "kaupunki",
+    "region": "alue",
+    "regional": "alue",
+    "county": "hyvinvointialue",
+    "wellbeing": "hyvinvointi",
+    "welfare": "hyvinvointi",
+    "rescue": "pelastustoimi",
+    "social": "sosiaali",
+    "health": "terveys",
+    "healthcare": "terveydenhuolto",
+    "services": "palvelut",
+    "service": "palvelu",
+    "reform": "uudistus",
+    "responsible": "vastaa",
+    "responsibility": "vastuu",
+    "responsibilities": "vastuu",
+    "organise": "järjestää",
+    "organize": "järjestää",
+    "organises": "järjestää",
+    "organizes": "järjestää",
+    "organised": "järjesti",
+    "organized": "järjesti",
+    "arranges": "järjestää",
+    "provides": "järjestää",
+    "provide": "järjestää",
+    "remain": "jää",
+    "remains": "jää",
+    "transfer": "siirtyy",
+    "transferred": "siirtyi",
+    "move": "siirtyy",
+    "moved": "siirtyi",
+    "meet": "kokoontua",
+    "met": "kokoontui",
+    "meeting": "kokous",
+    "meetings": "kokous",
+    "agreement": "sopimus",
+    "contract": "sopimus",
+    "cooperation": "yhteistyö",
+    "co-operation": "yhteistyö",
+    "collaboration": "yhteistyö",
+    "partnership": "kumppanuus",
+    "preparedness": "varautuminen",
+    "emergency": "poikkeustilanne",
+    "residents": "asukas",
+    "inhabitants": "asukas",
+    "population": "asukas",
+    "education": "opetus",
+    "teaching": "opetus",
+    "employment": "työllisyys",
+    "integration": "kotouttaminen",
+    "immigrants": "kotouttaminen",
+    "zoning": "kaavoitus",
+    "planning": "kaavoitus",
+    "budget": "talousarvio",
+    "cost": "kustannus",
+    "costs": "kustannus",
+    "funding": "rahoitus",
+    "finances": "talous",
+    "money": "raha",
+    "approve": "hyväksyä",
+    "approved": "hyväksyi",
+    "unanimously": "yksimielisesti",
+    "decision": "päätös",
+    "decided": "päätti",
+    "prepare": "valmistella",
+    "prepared": "valmisteli",
+    "preparation": "valmistelu",
+    "committee": "jaosto",
+    "section": "jaosto",
+    "division": "jaosto",
+    "interface": "yhdyspinta",
+    "interfaces": "yhdyspinta",
+    "task": "tehtävä",
+    "tasks": "tehtävä",
+    "duties": "tehtävä",
+    "news": "uutinen",
+    "photo": "kuva",
+    "picture": "kuva",
+    "photographer": "kuva",
+    "elderly": "vanhus",
+    "law": "laki",
+    "laws": "laki",
+    "legislation": "lainsäädäntö",
+    "goal": "tavoite",
+    "aim": "tavoite",
+    "year": "vuosi",
+    "term": "toimikausi",
+    "started": "aloitti",
+    "start": "aloittaa",
+    "starts": "aloittaa",
+    "begin": "aloittaa",
+    "began": "aloitti",
+    "association": "liitto",
+    "federation": "liitto",
+    "hospital": "sairaala",
+    "school": "koulu",
+    "students": "oppilas",
+    "pupil": "oppilas",
+    "psychologist": "psykologi",
+    "psychologists": "psykologi",
+    "curator": "kuraattori",
+    "email": "sähköposti",
+    "phone": "puhelin",
+    "telephone": "puhelin",
+    "contact": "yhteystiedot",
+    # Swedish
+    "välfärdsområde": "hyvinvointialue",
+    "välfärdsområdet": "hyvinvointialue",
+    "välfärdsområden": "hyvinvointialue",
+    "välfärdsområdena": "hyvinvointialue",
+    "välfärdsområdets": "hyvinvointialue",
+    "regionstyrelse": "aluehallitus",
+    "regionstyrelsen": "aluehallitus",
+    "regionstyrelsens": "aluehallitus",
+    "regionfullmäktige": "aluevaltuusto",
+    "kommunstyrelse": "kunnanhallitus",
+    "kommunstyrelsen": "kunnanhallitus",
+    "stadsstyrelse": "kaupunginhallitus",
+    "stadsstyrelsen": "kaupunginhallitus",
+    "stadsstyrelsens": "kaupunginhallitus",
+    "kommunfullmäktige": "kunnanvaltuusto",
+    "fullmäktige": "valtuusto",
+    "mellersta finland": "Keski-Suomi",
+    "mellersta finlands": "Keski-Suomen",
+    "kommunförbund": "Kuntaliitto",
+    "kommunförbundet": "Kuntaliitto",
+    "finlands kommunförbund": "Kuntaliitto",
+    "landskapsförbund": "liitto",
+    "ordförande": "puheenjohtaja",
+    "ordföranden": "puheenjohtaja",
+    "vice ordförande": "varapuheenjohtaja",
+    "verkställande direktör": "toimitusjohtaja",
+    "direktör": "johtaja",
+    "kommundirektör": "kunnanjohtaja",
+    "stadsdirektör": "kaupunginjohtaja",
+    "kommun": "kunta",
+    "kommuner": "kunta",
+    "kommunerna": "kunta",
+    "kommunernas": "kunta",
+    "stad": "kaupunki",
+    "staden": "kaupunki",
+    "räddningsväsende": "pelastustoimi",
+    "räddningsväsendet": "pelastustoimi",
+    "socialvård": "sosiaalihuolto",
+    "hälsovård": "terveydenhuolto",
+    "hälso": "terveys",
+    "tjänster": "palvelut",
+    "tjänsterna": "palvelut",
+    "reformen": "uudistus",
+    "ansvar": "vastuu",
+    "ansvarar": "vastaa",
+    "ansvarig": "vastaa",
+    "ordnar": "järjestää",
+    "ordna": "järjestää",
+    "möte": "kokous",
+    "mötet": "kokous",
+    "träffades": "kokoontui",
+    "sammanträdde": "kokoontui",
+    "avtal": "sopimus",
+    "avtalet": "sopimus",
+    "ramavtal": "puitesopimus",
+    "ramavtalet": "puitesopimus",
+    "samarbete": "yhteistyö",
+    "samarbetet": "yhteistyö",
+    "samarbetsstrukturer": "yhteistyörakenne",
+    "telefonnummer": "puhelinnumero",
+    "invånare": "asukas",
+    "behandlade": "käsitteli",
+    "beslut": "päätös",
+    "godkände": "hyväksyi",
+    "godkänna": "hyväksyä",
+    "uppgifter": "tehtävä",
+    "arbetsgrupp": "työryhmä",
+    "arbetsgruppen": "työryhmä",
+    "beredskap": "varautuminen",
+    "utbildning": "opetus",
+    "sysselsättning": "työllisyys",
+    "år": "vuosi",
+    "kvar": "jää",
+    "blir": "jää",
+    "överförs": "siirtyy",
+    "flyttas": "siirtyy",
+    "började": "aloitti",
+    "börjar": "aloittaa",
+}
+_PHRASES = sorted((k for k in GLOSSARY if " " in k), key=len, reverse=True)
+
+
+def to_finnish_terms(question: str) -> str:
+    """The Finnish domain words of an English or Swedish question (names and numbers kept)."""
+    text = normalize(question)
+    out: list[str] = []
+    for phrase in _PHRASES:
+        if phrase in text:
+            out.append(GLOSSARY[phrase])
+            text = text.replace(phrase, " ")
+    for match in re.finditer(r"[\w-]+", question):
+        token = match.group()
+        low = normalize(token)
+        if low in GLOSSARY and low in text.split():
+            out.append(GLOSSARY[low])
+        elif (
+            low in text.split() and token[:1].isupper() and low not in STOPWORDS
+        ) or low.isdigit():
+            out.append(token)
+    return " ".join(out)
+
+
+def standardize(question: str) -> str:
+    """Spoken and abbreviated Finnish words replaced by their standard forms."""
+    question = re.sub(r"soppar(?:i|in|ia|ii|ista|iin)\b", "sopimus", question, flags=re.I)
+    return re.sub(r"[\w:]+", lambda m: COLLOQUIAL.get(m.group().lower(), m.group()), question)
+
+
+FOREIGN_WORDS = frozenset(
+    "the a an of is are was were who whom whose what when where why how which does do did will "
+    "would can in on for and to with from about many much "
+    "vem vad när var hur varför vilka vilken vilket är och som av för med till om på det den de "
+    "hur många mycket".split()
+)
+
+
+def is_foreign(question: str) -> bool:
+    """True when the question reads as English or Swedish rather than Finnish."""
+    tokens = words(question)
+    if not tokens:
+        return False
+    hits = sum(1 for t in tokens if t in FOREIGN_WORDS)
+    return hits >= 2 and hits / len(tokens) >= 0.25
+
+
+@cache
+def _frame_stems() -> frozenset[str]:
+    return frozenset(_stemmer().stemWords(list(FRAME_WORDS)))
+
+
+def question_stems(question: str) -> list[str]:
+    """Content stems of a question: foreign questions through the glossary, spoken Finnish
+    standardised, answer-frame words ("puhelinnumero", "päivämäärä") left out."""
+    text = to_finnish_terms(question) if is_foreign(question) else standardize(question)
+    frame = _frame_stems()
+    return [s for s in stems(text) if s not in frame]
+
+
+def entity_stems(question: str) -> list[str]:
+    """Stems of the proper names a Finnish question uses (capitalised words after the first)."""
+    if is_foreign(question):
+        return []
+    out: list[str] = []
+    for i, match in enumerate(re.finditer(r"[\w-]+", standardize(question))):
+        token = match.group()
+        if i > 0 and token[:1].isupper() and not token.isupper():
+            out.extend(s for s in stems(token) if s)
+    return out
+
+
+PREFIX_LEN = 5
+
+
+def with_prefixes(stem_list: list[str]) -> list[str]:
+    """Stems plus a truncated form of each long stem ("~aluev"): Finnish inflection and
+    compounding often defeat the stemmer, truncation still matches."""
+    return stem_list + ["~" + s[:PREFIX_LEN] for s in stem_list if len(s) > PREFIX_LEN]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from .config import Settings
+from .lexical import with_prefixes
 
 if TYPE_CHECKING:
     from .store import LoadedIndex
@@ -40,9 +41,12 @@ class Passage:
         }
 
 
-def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
+K = TypeVar("K", bound=Hashable)
+
+
+def rrf_fuse(rankings: Sequence[Sequence[K]], k: int = 60) -> dict[K, float]:
     """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), rank starting at 1."""
-    fused: dict[str, float] = {}
+    fused: dict[K, float] = {}
     for ranking in rankings:
         for rank, key in enumerate(ranking, start=1):
             fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
@@ -75,7 +79,7 @@ class Retriever:
 
     def bm25(self, question_stems: Sequence[str], k: int) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) over Finnish stems, best first; zero scores dropped."""
-        tokens = [t for t in question_stems if t in self._bm25_vocab]
+        tokens = [t for t in with_prefixes(list(question_stems)) if t in self._bm25_vocab]
         if not tokens or not self._index.chunks:
             return []
         scores = self._index.bm25.get_scores(tokens)

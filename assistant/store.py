@@ -27,7 +27,7 @@ from .chunking import Chunk, chunk_document
 from .config import Settings
 from .embeddings import AnyEmbeddings
 from .ingest import Document, load_corpus
-from .lexical import stems
+from .lexical import stems, with_prefixes
 from .register import Register, build_register
 
 log = logging.getLogger(__name__)
@@ -206,8 +206,8 @@ def _chunking_params(settings: Settings) -> dict[str, int]:
 
 
 def bm25_tokens(chunk: Chunk) -> list[str]:
-    """What BM25 indexes for a chunk: stems of its title, heading and text."""
-    return stems(chunk.context)
+    """What BM25 indexes for a chunk: stems (and truncated stems) of its title, heading, text."""
+    return with_prefixes(stems(chunk.context))
 
 
 def update(

@@ -33,8 +33,9 @@ def expected_ids(settings: Settings) -> dict[str, list[str]]:
     return {
         d.doc_id: [
             c.chunk_id
-            for c in chunk_document(d, settings.chunk_tokens, settings.chunk_overlap,
-                                    settings.max_chunk_tokens)
+            for c in chunk_document(
+                d, settings.chunk_tokens, settings.chunk_overlap, settings.max_chunk_tokens
+            )
         ]
         for d in corpus.documents
     }
@@ -73,8 +74,9 @@ def test_incremental_add_change_delete(tmp_corpus: Path, tmp_path: Path, embeddi
 
     # change
     path = tmp_corpus / "2022-kuntaliitto-yhteistyo.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nLisäys: uusi kappale loppuun.\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nLisäys: uusi kappale loppuun.\n", encoding="utf-8"
+    )
     before = all_ids(want)
     changed = store.update(settings, embeddings)
     want = expected_ids(settings)
@@ -94,7 +96,8 @@ def test_incremental_add_change_delete(tmp_corpus: Path, tmp_path: Path, embeddi
     loaded = store.load(settings, embeddings)
     assert [c.chunk_id for c in loaded.chunks] == [c for ids in want.values() for c in ids]
     assert loaded.sentence_vectors.shape == (
-        sum(len(c.sentences) for c in loaded.chunks), embeddings.dim
+        sum(len(c.sentences) for c in loaded.chunks),
+        embeddings.dim,
     )
 
 
@@ -132,11 +135,17 @@ def test_interrupted_index_is_repaired(tmp_corpus: Path, tmp_path: Path, embeddi
             for j in range(120)
         )
         (tmp_corpus / f"lisa-{i}.txt").write_text(text, encoding="utf-8")
-    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(tmp_corpus),
-           "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(tmp_corpus),
+        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "index"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "assistant", "index"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     # Wait until the first chunks are in Chroma, then kill it mid-run.
     deadline = time.monotonic() + 300
@@ -171,9 +180,18 @@ def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
     chroma = Path(sys.executable).parent / "chroma"
     port = _free_port()
     server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -185,8 +203,12 @@ def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
                 time.sleep(0.3)
         else:
             pytest.fail("chroma run did not start")
-        settings = Settings(corpus_dir=ROOT / "corpus", index_dir=tmp_path / "index",
-                            chroma_host="127.0.0.1", chroma_port=port)
+        settings = Settings(
+            corpus_dir=ROOT / "corpus",
+            index_dir=tmp_path / "index",
+            chroma_host="127.0.0.1",
+            chroma_port=port,
+        )
         report = store.update(settings, embeddings)
         assert report.chunks > 0
         assert not (settings.index_dir / "chroma").exists()  # nothing embedded locally
@@ -195,8 +217,9 @@ def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
         from assistant import Assistant
 
         assistant = Assistant(settings, embeddings, store.load(settings, embeddings))
-        passages = assistant.retrieve("Kuka on Keski-Suomen aluehallituksen puheenjohtaja?",
-                                      retriever="dense")
+        passages = assistant.retrieve(
+            "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?", retriever="dense"
+        )
         assert passages and passages[0].doc_id == "2022-09-28-jyvaskyla-aluehallitus"
         bad = replace(settings, chroma_port=_free_port())
         with pytest.raises(store.IndexBuildError):

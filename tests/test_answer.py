@@ -1,0 +1,91 @@
+"""The extractive answerer's pure parts: question types, answer types, names, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import has_name, question_type, type_match
+from assistant.followup import condense, needs_context
+from assistant.lexical import is_foreign, question_stems, stems, to_finnish_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("Kuka on aluehallituksen puheenjohtaja?", "person"),
+        ("Ketkä kuuluivat valmisteluryhmään?", "person"),
+        ("Milloin yhdyspintajaosto kokoontui?", "date"),
+        ("millon hyvinvointialue aloittaa?", "date"),
+        ("Montako asukasta Keski-Suomessa on?", "number"),
+        ("Paljonko hanke maksoi?", "number"),
+        ("Mikä on hänen puhelinnumeronsa?", "contact"),
+        ("Mihin numeroon voin soittaa?", "contact"),
+        ("Mitkä tehtävät jäävät kunnille?", "list"),
+        ("Missä sote-johtajat kokoontuivat?", "place"),
+        ("Miksi vuoropuhelua lisätään?", "reason"),
+        ("Miten yhteistyö järjestetään?", "reason"),
+        ("Who chairs the regional government?", "person"),
+        ("När behandlade kommunstyrelsen avtalet?", "date"),
+        ("Kerro puitesopimuksesta.", "other"),
+    ],
+)
+def test_question_type(question: str, qtype: str) -> None:
+    assert question_type(question) == qtype
+
+
+def test_names_are_not_place_names() -> None:
+    common = frozenset({"hyvinvointialueen", "kuntien"})
+    assert has_name("Puheenjohtaja Maria Kaisa Aula kertoi asiasta.", common)
+    assert has_name("Valmistelija Helena Vuopionperä-Kovanen, p. 050 307 6114", common)
+    assert not has_name("Keski-Suomen Hyvinvointialueen puitesopimus hyväksyttiin.", common)
+
+
+@pytest.mark.parametrize(
+    ("qtype", "sentence", "expected"),
+    [
+        ("date", "Yhdyspintajaosto kokoontui 26.1.", 1.0),
+        ("date", "Yhdyspintajaosto kokoontui.", 0.0),
+        ("number", "Yli 270 000 asukkaan palvelut.", 1.0),
+        ("number", "Kokous pidettiin 1.3.2022.", 0.0),
+        ("contact", "Jaakko Selin p. 0400 778 779", 1.0),
+        ("contact", "hanna.helaste(at)jamsa.fi", 1.0),
+        ("list", "varhaiskasvatuksessa, opetuksessa, maankäytössä ja kaavoituksessa", 1.0),
+    ],
+)
+def test_type_match(qtype: str, sentence: str, expected: float) -> None:
+    assert type_match(qtype, sentence) == expected
+
+
+def test_foreign_questions_are_mapped_to_finnish_terms() -> None:
+    question = "Who chairs the regional government of Central Finland?"
+    assert is_foreign(question)
+    assert not is_foreign("Kuka on aluehallituksen puheenjohtaja?")
+    terms = to_finnish_terms(question)
+    assert "puheenjohtaja" in terms and "aluehallitus" in terms
+    assert set(stems("puheenjohtaja aluehallitus")) <= set(question_stems(question))
+
+
+def test_spoken_finnish_is_standardised() -> None:
+    assert set(stems("puheenjohtaja")) <= set(question_stems("kuka se aluehallituksen pj on"))
+
+
+def test_frame_words_are_not_content() -> None:
+    assert question_stems("Mikä on Jaakko Selinin puhelinnumero?") == stems("Jaakko Selinin")
+
+
+def test_follow_up_detection_and_rewrite() -> None:
+    assert needs_context("Mikä on hänen puhelinnumeronsa?")
+    assert needs_context("Entä Jyväskylän?")
+    assert not needs_context("Kuka vastaa pelastustoimesta vuoden 2023 alusta?")
+    history = [
+        {"role": "user", "content": "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?"},
+        {
+            "role": "assistant",
+            "content": "Aluehallituksen puheenjohtaja Maria Kaisa Aula kertoi. [1]",
+        },
+    ]
+    standalone = condense("Mikä on hänen puhelinnumeronsa?", history)
+    assert "Maria Kaisa Aula" in standalone.text
+    assert "aluehallituksen" in standalone.text
+    assert set(stems("Aula")) <= set(standalone.carried_stems)
+    assert condense("Mikä on hänen puhelinnumeronsa?", None).carried_stems == ()
