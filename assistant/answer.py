@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import difflib
 import math
 import re
@@ -103,8 +104,8 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "person",
-            r"\b(kuka|ketkä|kenen|kenet|keneltä|kenelle|kenestä|who|whom|whose|vem|vems|"
-            r"kuk+a|kekä)\b",
+            r"\b(kuka|ketkä|kenen|kenet|keneltä|kenelle|kenestä|keitä|keneen|kenellä|"
+            r"who|whom|whose|vem|vems|kuk+a|kekä|nimi|nimensä|name|namn)\b",
         ),
         ("place", r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis)\b"),
         ("list", r"\b(mitkä|mitä|which|vilka|luettele|list)\b"),
@@ -126,7 +127,7 @@ _NUMBER_RE = re.compile(
 )
 _PHONE_RE = re.compile(r"\b0\d{1,3}[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?\b|@|\(at\)")
 # A person's name: two or three capitalised words, the last possibly double-barrelled.
-_NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?: [A-ZÅÄÖ][a-zåäöé]+){1,2}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b")
+NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?: [A-ZÅÄÖ][a-zåäöé]+){1,2}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b")
 _ORG_RE = re.compile(
     r"\b(?:kun\w*|kaupun\w*|hyvinvointialue\w*|\w*liit\w*|\w*hallitu\w*|\w*valtuust\w*|"
     r"\w*jaost\w*|\w*työryhm\w*|\w*toimielim\w*|\w*ryhm\w*|sairaanhoitopiir\w*)\b",
@@ -162,7 +163,7 @@ def question_type(question: str) -> str:
 def has_name(sentence: str, common: frozenset[str] = frozenset()) -> bool:
     """True when the sentence names a person: capitalised words that are not ordinary
     words of the corpus ("Keski-Suomen Hyvinvointialueen" is not a name)."""
-    for match in _NAME_RE.finditer(sentence):
+    for match in NAME_RE.finditer(sentence):
         if not any(w.lower() in common for w in re.split(r"[ -]", match.group())):
             return True
     return False
@@ -262,7 +263,7 @@ class ExtractiveAnswerer:
             chunk = index.chunks[chunk_pos]
             start, end = _trim_span(chunk.text, *chunk.sentences[i])
             self._spans.append((start, end))
-            sentence_stems = frozenset(stems(chunk.text[start:end]))
+            sentence_stems = frozenset(stems(standardize(chunk.text[start:end])))
             self._stems.append(sentence_stems)
             key = (chunk.doc_id, chunk.start + start)
             if key not in seen:
@@ -555,4 +556,10 @@ def _compound_match(term: str, stem: str) -> bool:
     'terveyspalvelu' — but a more specific question word is not matched by a general one."""
     if term == stem or (len(term) >= 5 and term in stem):
         return True
-    return len(term) > 5 and len(stem) > 5 and term[:6] == stem[:6]
+    # inflection the stemmer missed: same word but for a short ending
+    shorter = min(len(term), len(stem))
+    return (
+        shorter >= 5
+        and abs(len(term) - len(stem)) <= 3
+        and len(os.path.commonprefix([term, stem])) >= shorter - 2
+    )

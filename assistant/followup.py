@@ -12,16 +12,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .answer import NAME_RE
 from .lexical import STOPWORDS, entity_stems, question_stems, stems, words
 
 _DEPENDENT = re.compile(
     r"\b(hän\w*|he|heidä\w*|heille|heiltä|se|sen|sitä|siitä|siihen|sille|siltä|ne|niiden|niitä|"
     r"niistä|tämä\w*|tuo\w*|tuon|nämä|näiden|siellä|sinne|sieltä|täällä|kyseinen\w*|"
-    r"entä|entäs|lisäksi|myös|he|his|her|hers|him|their|them|they|it|its|that|those|"
+    r"entä|entäs|lisäksi|myös|his|her|hers|him|their|them|they|it|its|that|those|"
     r"and what about|what about|hans|hennes|deras|den|det|där)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+\b")
 _MARKER = re.compile(r"\s*\[\d+\]")
 _MAX_CARRIED = 12
 
@@ -55,6 +55,21 @@ def _previous_turns(history: Sequence[dict[str, str]]) -> tuple[str, str]:
     return user, assistant
 
 
+def _names_about(answer: str, topic: set[str], window: int = 6) -> list[str]:
+    """The names in a previous answer that the previous question was about: each name is
+    scored by how many of the question's stems stand within a few words of it."""
+    scored: list[tuple[int, int, str]] = []
+    for i, match in enumerate(NAME_RE.finditer(answer)):
+        before = answer[: match.start()].split()[-window:]
+        after = answer[match.end() :].split()[:window]
+        near = set(stems(" ".join(before + after)))
+        scored.append((len(near & topic), -i, match.group()))
+    if not scored:
+        return []
+    best = max(score for score, _, _ in scored)
+    return [name for score, _, name in sorted(scored, reverse=True) if score == best][:1]
+
+
 def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standalone:
     """The standalone form of ``question`` given the conversation so far."""
     own = tuple(question_stems(question))
@@ -62,9 +77,8 @@ def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standal
     if not history or not needs_context(question):
         return Standalone(question, own, (), entities)
     user, assistant = _previous_turns(history)
-    answer_head = _MARKER.sub("", assistant).split("\n")[0]
-    first_sentence = re.split(r"(?<=[.!?])\s+", answer_head, maxsplit=1)[0] if answer_head else ""
-    names = list(dict.fromkeys(_NAME.findall(first_sentence) + _NAME.findall(user)))
+    names = _names_about(_MARKER.sub("", assistant), set(stems(user))) + NAME_RE.findall(user)
+    names = list(dict.fromkeys(names))
     topic = [w for w in words(user) if w not in STOPWORDS and not w.isdigit()]
     carried_words = list(dict.fromkeys([*names, *topic]))[:_MAX_CARRIED]
     carried = tuple(s for s in stems(" ".join(carried_words)) if s not in own)

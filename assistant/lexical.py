@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
     takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
     häneen häneltä hänelle häntä heihin heille monta monen monesko monennessa piti pitää pitäisi
-    mielestä mieltä onko oliko ovatko olivatko voiko kannattaa
+    mielestä mieltä onko oliko ovatko olivatko voiko kannattaa toimii toimi toimivat toimia
     the a an of to in on for and or is are was were be been by with as at from that this which
     who whom whose what when where why how many much does do did has have had will would can
     och i på att det som en ett är av för med till den de om var när hur vem vad vilka vilken

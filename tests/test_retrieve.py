@@ -27,7 +27,8 @@ def test_rrf_of_nothing_is_empty() -> None:
 
 
 def _lucene_bm25(query: list[str], docs: list[list[str]], k1: float = 1.5, b: float = 0.75):
-    """BM25 as Lucene defines it (the variant bm25s implements by default)."""
+    """BM25 as Lucene (8 and later) defines it, the variant bm25s implements by default:
+    Robertson's idf with +1 inside the log, and no (k1 + 1) factor in the numerator."""
     n = len(docs)
     avgdl = sum(len(d) for d in docs) / n
     scores = []
@@ -39,7 +40,7 @@ def _lucene_bm25(query: list[str], docs: list[list[str]], k1: float = 1.5, b: fl
                 continue
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             tf = doc.count(term)
-            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(doc) / avgdl))
+            score += idf * tf / (tf + k1 * (1 - b + b * len(doc) / avgdl))
         scores.append(score)
     return scores
 
