@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import os
 import difflib
 import math
 import re
@@ -551,6 +550,15 @@ def _is_answer_sentence(sentence: str) -> bool:
     return n_words >= 2 and bool(re.search(r"\d", sentence))
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _compound_match(term: str, stem: str) -> bool:
     """Finnish compounds: the question's 'johtaja' is found in 'toimialajohtaja', 'palvelu' in
     'terveyspalvelu' — but a more specific question word is not matched by a general one."""
@@ -561,5 +569,5 @@ def _compound_match(term: str, stem: str) -> bool:
     return (
         shorter >= 5
         and abs(len(term) - len(stem)) <= 3
-        and len(os.path.commonprefix([term, stem])) >= shorter - 2
+        and _common_prefix(term, stem) >= shorter - 2
     )

@@ -65,8 +65,9 @@ class SentenceTransformerEmbeddings(Embeddings):
                 f"Upotusmallia {name_or_path!r} ei voitu ladata: {exc}".splitlines()[0]
             ) from exc
         self._e5 = "e5" in name_or_path.lower()
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dim = get_dim()
         self.dim = int(dim) if dim else len(self._model.encode(["x"])[0])
