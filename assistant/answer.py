@@ -141,6 +141,13 @@ _ASKS_FOR_NAME = re.compile(
     r"lääkäri|nimi|chair|director|ordförande|direktör|name|namn)",
     re.IGNORECASE,
 )
+# Sentence openings that point back at the previous sentence.
+_ANAPHORA = re.compile(
+    r"(tästä syystä|tämän vuoksi|tämän takia|siksi|sen vuoksi|sen takia|näin ollen|näin|"
+    r"tämä|nämä|se |ne |hän |he )",
+    re.IGNORECASE,
+)
+MAX_SENTENCES = 3
 _LIST_RE = re.compile(r",|\bsekä\b|\bja\b|\btai\b|•")
 _REASON_RE = re.compile(
     r"\b(?:koska|siksi|jotta|vuoksi|takia|syystä|tavoit\w*|tarkoitu\w*|näin|siten|avulla|"
@@ -201,8 +208,8 @@ class Tuning:
     w_lex: float = 1.0
     w_type: float = 0.35
     w_rank: float = 0.15
-    extra_ratio: float = 0.85  # a further sentence must score this share of the best one
-    min_support: float = 0.40  # idf-weighted share of question terms in the evidence
+    extra_ratio: float = 0.6  # a further sentence must score this share of the best one
+    min_support: float = 0.30  # idf-weighted share of question terms in the evidence
     max_unknown: float = 0.5  # idf-weighted share of question terms the corpus never uses
     unknown_len: int = 8  # an unknown stem this long is a specific term the corpus lacks
     min_support_name: float = 0.75  # "who is the X of Y": the sentence itself must say X and Y
@@ -407,19 +414,31 @@ class ExtractiveAnswerer:
         if reason:
             return Evidence([], True, reason, signals)
 
-        picks = [self._quote(best)]
-        limit = 2
+        picks = self._with_antecedent(best)
         for cand in candidates:
-            if len(picks) > limit:
+            if len(picks) >= MAX_SENTENCES:
                 break
             if cand is best or cand.score < t.extra_ratio * best.score:
                 continue
-            if not foreign and cand.support < 0.75 * t.min_support:
+            if cand.support < 0.75 * t.min_support:
                 continue
             quote = self._quote(cand)
             if quote not in picks:
                 picks.append(quote)
-        return Evidence(picks, False, "answered", signals)
+        return Evidence(picks[:MAX_SENTENCES], False, "answered", signals)
+
+    def _with_antecedent(self, cand: _Candidate) -> list[tuple[str, str]]:
+        """The sentence, preceded by the one before it when it opens by pointing back
+        ("Tästä syystä …", "Siksi …"): the reason or subject is in that previous sentence."""
+        quote = self._quote(cand)
+        if cand.sentence == 0 or not _ANAPHORA.match(quote[1]):
+            return [quote]
+        row = self._row.get((cand.chunk_pos, cand.sentence - 1))
+        if row is None:
+            return [quote]
+        start, end = self._spans[row]
+        chunk = self._index.chunks[cand.chunk_pos]
+        return [(chunk.chunk_id, chunk.text[start:end]), quote]
 
     def _abstain_reason(
         self,
