@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .lexical import is_foreign, standardize, stems, words
+from .lexical import standardize, stems, words
 from .retrieve import Passage
 
 if TYPE_CHECKING:
@@ -377,7 +377,6 @@ class ExtractiveAnswerer:
         sentences gain weight but still pass the same evidence checks."""
         t = self.tuning
         qtype = question_type(question)
-        foreign = is_foreign(question)
         own_known, own_unknown = self.resolve_terms(terms.own)
         carried_known, _ = self.resolve_terms(terms.carried)
         weighted = [(s, self._weight(s)) for s in dict.fromkeys(own_known)]
@@ -389,7 +388,7 @@ class ExtractiveAnswerer:
         unknown_share = unknown_mass / (unknown_mass + known_mass) if unknown_mass else 0.0
         signals: dict[str, float] = {"unknown_share": round(unknown_share, 3)}
 
-        candidates = self._candidates(weighted, query_vector, passages, qtype, foreign, boosted)
+        candidates = self._candidates(weighted, query_vector, passages, qtype, boosted)
         if not candidates:
             return Evidence([], True, "no candidates", signals)
         best = candidates[0]
@@ -409,7 +408,7 @@ class ExtractiveAnswerer:
         )
         long_unknown = any(len(term) >= t.unknown_len for term in own_unknown)
         reason = self._abstain_reason(
-            question, qtype, foreign, unknown_share, best, entities_missing, long_unknown
+            question, qtype, unknown_share, best, entities_missing, long_unknown
         )
         if reason:
             return Evidence([], True, reason, signals)
@@ -444,7 +443,6 @@ class ExtractiveAnswerer:
         self,
         question: str,
         qtype: str,
-        foreign: bool,
         unknown_share: float,
         best: _Candidate,
         entities_missing: int,
@@ -489,7 +487,6 @@ class ExtractiveAnswerer:
         query_vector: np.ndarray,
         passages: Sequence[Passage],
         qtype: str,
-        foreign: bool,
         boosted: Sequence[tuple[str, str]] = (),
     ) -> list[_Candidate]:
         t = self.tuning

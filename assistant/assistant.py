@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from . import store
 from .answer import ABSTAIN_TEXT, Answer, Citation, ExtractiveAnswerer, QuestionTerms
 from .chunking import Chunk
@@ -108,13 +110,14 @@ class Assistant:
 
     def _retrieve(
         self, standalone: Standalone, k: int, method: str | None = None
-    ) -> tuple[list[Passage], object]:
+    ) -> tuple[list[Passage], np.ndarray | None]:
         method = method or self.settings.retriever
-        vector = None
-        if method != "bm25":
-            vector = self._embeddings.embed_array([standalone.text], query=True)[0]
+        vector = self._embed(standalone.text) if method != "bm25" else None
         terms = [*standalone.own_stems, *standalone.carried_stems]
         return self._retriever.search(vector, terms, k, method), vector
+
+    def _embed(self, text: str) -> np.ndarray:
+        return self._embeddings.embed_array([text], query=True)[0]
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
         """Answer a question (with the conversation so far), citing exact sentences."""
@@ -196,13 +199,10 @@ class Assistant:
         return standalone
 
     def _extract(
-        self, standalone: Standalone, vector: object, passages: list[Passage]
+        self, standalone: Standalone, vector: np.ndarray | None, passages: list[Passage]
     ) -> tuple[str, tuple[Citation, ...], bool, list[Passage]]:
-        import numpy as np
-
         if vector is None:
-            vector = self._embeddings.embed_array([standalone.text], query=True)[0]
-        assert isinstance(vector, np.ndarray)
+            vector = self._embed(standalone.text)
         boosted = [
             (hit.row.citation.chunk_id, hit.row.citation.quote)
             for hit in self.register.lookup(standalone.text)[:3]

@@ -178,10 +178,6 @@ def _chroma_ids(vectorstore: Any) -> set[str]:
     return set(vectorstore.get(include=[])["ids"])
 
 
-def _reset_collection(vectorstore: Any) -> None:
-    vectorstore.reset_collection()
-
-
 # ----------------------------------------------------------------------------- update
 
 
@@ -234,7 +230,7 @@ def update(
 
     vectorstore = open_vectorstore(settings, embeddings)
     if full:
-        _reset_collection(vectorstore)
+        vectorstore.reset_collection()
 
     by_doc = _chunk_corpus(corpus.documents, settings)
     added = changed = unchanged = 0
