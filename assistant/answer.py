@@ -289,7 +289,19 @@ class ExtractiveAnswerer:
         self._common = frozenset(
             re.findall(r"\b[a-zåäö]+\b", " ".join(c.text for c in index.chunks))
         )
-        self._chunk_words = [" " + " ".join(words(c.context)) for c in index.chunks]
+        doc_words: dict[str, list[str]] = {}
+        for c in index.chunks:
+            doc_words.setdefault(c.doc_id, []).extend(words(c.context))
+        self._doc_words = {d: " " + " ".join(ws) for d, ws in doc_words.items()}
+        # sentences of each document in reading order, for the sentence before a given one
+        self._doc_order: dict[str, list[tuple[int, int]]] = {}
+        for row, (chunk_pos, _) in enumerate(index.sentence_keys):
+            chunk = index.chunks[chunk_pos]
+            self._doc_order.setdefault(chunk.doc_id, []).append(
+                (chunk.start + self._spans[row][0], row)
+            )
+        for order in self._doc_order.values():
+            order.sort()
 
     # -- question analysis ------------------------------------------------------------------
 
@@ -332,8 +344,14 @@ class ExtractiveAnswerer:
 
     def _is_compound(self, term: str) -> bool:
         """True when ``term`` splits into two parts that both occur in the corpus vocabulary."""
-        return any(
+        joined = any(
             term[:i] in self._blob and term[i:] in self._blob for i in range(4, len(term) - 3)
+        )
+        # stem alternation at the seam (virkamie|s|johtoryhmä): longer parts only
+        return joined or any(
+            term[:i] in self._blob and term[i + gap :] in self._blob
+            for i in range(6, len(term) - 6)
+            for gap in (1, 2)
         )
 
     def _weight(self, term: str) -> float:
@@ -430,14 +448,19 @@ class ExtractiveAnswerer:
         """The sentence, preceded by the one before it when it opens by pointing back
         ("Tästä syystä …", "Siksi …"): the reason or subject is in that previous sentence."""
         quote = self._quote(cand)
-        if cand.sentence == 0 or not _ANAPHORA.match(quote[1]):
+        if not _ANAPHORA.match(quote[1]):
             return [quote]
-        row = self._row.get((cand.chunk_pos, cand.sentence - 1))
-        if row is None:
-            return [quote]
-        start, end = self._spans[row]
         chunk = self._index.chunks[cand.chunk_pos]
-        return [(chunk.chunk_id, chunk.text[start:end]), quote]
+        order = self._doc_order[chunk.doc_id]
+        here = chunk.start + cand.start
+        i = bisect.bisect_left(order, (here, -1))
+        if i == 0:
+            return [quote]
+        row = order[i - 1][1]
+        prev_pos, _ = self._index.sentence_keys[row]
+        prev_chunk = self._index.chunks[prev_pos]
+        start, end = self._spans[row]
+        return [(prev_chunk.chunk_id, prev_chunk.text[start:end]), quote]
 
     def _abstain_reason(
         self,
@@ -471,10 +494,10 @@ class ExtractiveAnswerer:
         return ""
 
     def _missing_entities(self, entities: Sequence[str], cand: _Candidate) -> int:
-        """Names in the question that neither the sentence nor its passage mentions."""
+        """Names in the question that the evidence's document never mentions."""
         if not entities:
             return 0
-        text = self._chunk_words[cand.chunk_pos]
+        text = self._doc_words[self._index.chunks[cand.chunk_pos].doc_id]
         return sum(1 for e in entities if " " + e[: max(4, len(e) - 2)] not in text)
 
     def _quote(self, cand: _Candidate) -> tuple[str, str]:

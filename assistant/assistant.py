@@ -217,6 +217,7 @@ class Assistant:
         )
         if evidence.abstain:
             return ABSTAIN_TEXT, (), True, passages
+        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in evidence.picks])
         refs = {
             i: SourceRef(chunk_id, quote) for i, (chunk_id, quote) in enumerate(evidence.picks, 1)
         }

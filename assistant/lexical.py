@@ -414,7 +414,11 @@ def question_stems(question: str) -> list[str]:
     standardised, answer-frame words ("puhelinnumero", "päivämäärä") left out."""
     text = to_finnish_terms(question) if is_foreign(question) else standardize(question)
     frame = _frame_stems()
-    return [s for s in stems(text) if s not in frame]
+    return [
+        s
+        for s in stems(text)
+        if s not in frame and not any(len(f) >= 6 and s.startswith(f[:6]) for f in frame)
+    ]
 
 
 def entity_stems(question: str) -> list[str]:
