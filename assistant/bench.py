@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from . import store
 from .config import Settings
@@ -27,11 +28,6 @@ BENCH_QUESTIONS = (
     "Paljonko hyvinvointialueen talousarvio on?",
     "Mitä Kuntaliitto ehdottaa hyvinvointialueille?",
 )
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _peak_rss_mb() -> float:
@@ -69,8 +65,8 @@ def run_bench(settings: Settings, n_queries: int = 200) -> dict[str, float]:
             assistant.ask(q)
             timings["ask"].append((time.perf_counter() - t) * 1000)
         for name, values in timings.items():
-            figures[f"{name}_p50_ms"] = statistics.median(values)
-            figures[f"{name}_p95_ms"] = _percentile(values, 0.95)
+            figures[f"{name}_p50_ms"] = float(np.percentile(values, 50))
+            figures[f"{name}_p95_ms"] = float(np.percentile(values, 95))
         figures["ask_to_embed_ratio"] = figures["ask_p50_ms"] / figures["embed_p50_ms"]
         figures["peak_rss_mb"] = _peak_rss_mb()
 
