@@ -36,6 +36,8 @@ class Settings:
     """``dense``, ``bm25`` or ``hybrid`` (reciprocal rank fusion)."""
     rrf_k: int = 60
     """The constant of reciprocal rank fusion."""
+    hybrid_leaders: int = 2
+    """Each retriever's own top passages that the fused top-k always keeps."""
     host: str = "127.0.0.1"
     """Address the web chat listens on."""
     port: int = 7860

@@ -439,4 +439,4 @@ PREFIX_LEN = 5
 def with_prefixes(stem_list: list[str]) -> list[str]:
     """Stems plus a truncated form of each long stem ("~aluev"): Finnish inflection and
     compounding often defeat the stemmer, truncation still matches."""
-    return stem_list + ["~" + s[:PREFIX_LEN] for s in stem_list if len(s) > PREFIX_LEN]
+    return stem_list + ["~" + s[:PREFIX_LEN] for s in stem_list if len(s) >= PREFIX_LEN]

@@ -53,6 +53,22 @@ def rrf_fuse(rankings: Sequence[Sequence[K]], k: int = 60) -> dict[K, float]:
     return fused
 
 
+def keep_leaders(
+    fused: list[tuple[K, float]], rankings: Sequence[Sequence[tuple[K, float]]], k: int, n: int
+) -> list[tuple[K, float]]:
+    """The fused top ``k``, but with each retriever's own top ``n`` kept in it: fusion alone
+    drops a passage that one retriever ranks first and the other not at all."""
+    top = fused[:k]
+    have = {key for key, _ in top}
+    score = dict(fused)
+    leaders = list(
+        dict.fromkeys(key for ranking in rankings for key, _ in ranking[:n] if key not in have)
+    )
+    if not leaders:
+        return top
+    return top[: max(k - len(leaders), 0)] + [(key, score[key]) for key in leaders][:k]
+
+
 class Retriever:
     """Ranks the index's chunks for a question by dense, BM25 or fused evidence."""
 
@@ -111,6 +127,7 @@ class Retriever:
                 [[p for p, _ in dense], [p for p, _ in lexical]], k=self._settings.rrf_k
             )
             ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+            ranked = keep_leaders(ranked, [dense, lexical], k, self._settings.hybrid_leaders)
         return [
             self.passage_for(pos, score, dense_scores.get(pos), bm25_scores.get(pos))
             for pos, score in ranked[:k]

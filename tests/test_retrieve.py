@@ -8,7 +8,7 @@ import bm25s
 import pytest
 
 from assistant.lexical import stems
-from assistant.retrieve import rrf_fuse
+from assistant.retrieve import keep_leaders, rrf_fuse
 
 CHAIR = "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?"
 ALUEHALLITUS_DOC = "2022-09-28-jyvaskyla-aluehallitus"
@@ -20,6 +20,19 @@ def test_rrf_matches_hand_computed_values() -> None:
     assert fused["b"] == pytest.approx(1 / 62)
     assert fused["c"] == pytest.approx(1 / 63 + 1 / 61)
     assert sorted(fused, key=lambda key: -fused[key]) == ["a", "c", "b"]
+
+
+def test_hybrid_keeps_each_retrievers_leader() -> None:
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7), ("d", 0.6)]
+    lexical = [("z", 9.0), ("a", 5.0), ("b", 4.0), ("c", 3.0)]
+    fused = sorted(
+        rrf_fuse([[k for k, _ in dense], [k for k, _ in lexical]]).items(),
+        key=lambda item: -item[1],
+    )
+    assert [k for k, _ in fused[:3]] == ["a", "b", "c"]  # "z" is first for BM25, yet dropped
+    kept = keep_leaders(fused, [dense, lexical], k=3, n=1)
+    assert [k for k, _ in kept] == ["a", "b", "z"]
+    assert keep_leaders(fused, [dense, lexical], k=5, n=1) == fused[:5]
 
 
 def test_rrf_of_nothing_is_empty() -> None:
