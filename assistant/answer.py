@@ -183,7 +183,8 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
     if qtype == "contact":
         return 1.0 if _PHONE_RE.search(sentence) else 0.0
     if qtype == "number":
-        return 1.0 if _NUMBER_RE.search(_DATE_RE.sub(" ", sentence)) else 0.0
+        # dates and phone numbers are not the amounts "how many" asks for
+        return 1.0 if _NUMBER_RE.search(_DATE_RE.sub(" ", _PHONE_RE.sub(" ", sentence))) else 0.0
     if qtype == "date":
         return 1.0 if _DATE_RE.search(sentence) else 0.0
     if qtype == "person":
@@ -428,6 +429,12 @@ class ExtractiveAnswerer:
         reason = self._abstain_reason(
             question, qtype, unknown_share, best, entities_missing, long_unknown
         )
+        if (
+            not reason
+            and qtype == "number"
+            and not self._counts_what_was_asked(own_known, terms.entities, best)
+        ):
+            reason = "the number in the evidence counts something else"
         if reason:
             return Evidence([], True, reason, signals)
 
@@ -492,6 +499,17 @@ class ExtractiveAnswerer:
                 if best.strict < t.min_support_name:
                     return "the named role is not the one asked about"
         return ""
+
+    def _counts_what_was_asked(
+        self, known: Sequence[str], entities: Sequence[str], cand: _Candidate
+    ) -> bool:
+        """For "how many" questions: the sentence with the number must name what is counted
+        (a question term other than a proper name), not merely share the place."""
+        topic = [s for s in known if s not in entities]
+        if not topic:
+            return True
+        row = self._row[(cand.chunk_pos, cand.sentence)]
+        return any(_compound_match(s, have) for s in topic for have in self._stems[row])
 
     def _missing_entities(self, entities: Sequence[str], cand: _Candidate) -> int:
         """Names in the question that the evidence's document never mentions."""

@@ -47,6 +47,7 @@ def test_names_are_not_place_names() -> None:
         ("date", "Yhdyspintajaosto kokoontui.", 0.0),
         ("number", "Yli 270 000 asukkaan palvelut.", 1.0),
         ("number", "Kokous pidettiin 1.3.2022.", 0.0),
+        ("number", "Jaakko Selin p. 0400 778 779", 0.0),
         ("contact", "Jaakko Selin p. 0400 778 779", 1.0),
         ("contact", "hanna.helaste(at)jamsa.fi", 1.0),
         ("list", "varhaiskasvatuksessa, opetuksessa, maankäytössä ja kaavoituksessa", 1.0),

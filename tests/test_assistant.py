@@ -76,8 +76,16 @@ def test_typed_questions_get_the_fact_first(assistant, question: str, expected: 
     assert integrity(assistant, answer) == []
 
 
-def test_unanswerable_question_abstains_but_lists_passages(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("Paljonko Keski-Suomen hyvinvointialueen talousarvio on vuodelle 2025?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Paljonko Keski-Suomen hyvinvointialueen talousarvio on vuodelle 2025?",
+        "Paljonko Jyväskylässä on asukkaita?",  # the corpus counts Keski-Suomi, not Jyväskylä
+        "Kuka on Pirkanmaan aluehallituksen puheenjohtaja?",  # a name the documents lack
+    ],
+)
+def test_unanswerable_question_abstains_but_lists_passages(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
     assert answer.abstained
     assert answer.answer == ABSTAIN_TEXT
     assert answer.citations == ()
