@@ -45,4 +45,4 @@ bench: install
 	$(PY) -m assistant bench
 
 clean:
-	rm -rf $(VENV) index/chroma index/*.json index/*.npy index/bm25 evals/reports
+	rm -rf $(VENV) index/chroma index/*.json index/*.npz index/bm25 evals/reports
