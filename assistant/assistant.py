@@ -155,9 +155,8 @@ class Assistant:
                 answer_text, citations, abstained = self._llm.finalize("".join(deltas), passages)
             except Exception as exc:  # any LLM failure falls back to the extractive answer
                 log.warning("LLM failed: %s", exc)
-                notice = LLM_FALLBACK.format(
-                    reason=str(exc).splitlines()[0] if str(exc) else "virhe"
-                )
+                reason = str(exc).splitlines()[0] if str(exc) else "Kielimalli ei vastannut."
+                notice = f"{reason} {LLM_FALLBACK}"
                 answer_text = ""
         if not answer_text:
             answer_text, citations, abstained, passages = self._extract(

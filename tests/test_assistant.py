@@ -199,3 +199,33 @@ def test_cli_ask_json_first_passage(corpus_settings, assistant) -> None:  # type
         timeout=300,
     )
     assert stats.returncode == 0 and "Asiakirjoja 5" in stats.stdout
+
+
+def _with_llm(assistant: Assistant, base_url: str) -> Assistant:
+    """The session's index and embeddings, answered through an OpenAI-compatible server."""
+    from dataclasses import replace
+
+    settings = replace(assistant.settings, llm_base_url=base_url, llm_model="test", llm_timeout=2)
+    return Assistant(settings, assistant._embeddings, assistant._index)
+
+
+def test_llm_answer_goes_through_the_validator(assistant, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    fake_openai.reply = "Puheenjohtaja on Maria Kaisa Aula [1]. Lisäksi [7] ei ole lähde."
+    llm = _with_llm(assistant, fake_openai.base_url)
+    events = list(llm.ask_stream(CHAIR))
+    answer = events[-1].answer
+    assert answer is not None and not answer.abstained and answer.notice == ""
+    assert "".join(e.delta for e in events[:-1])  # tokens were streamed
+    assert "Maria Kaisa Aula [1]" in answer.answer and "[7]" not in answer.answer
+    assert integrity(llm, answer) == []
+    system = fake_openai.requests[0]["messages"][0]["content"]
+    assert "suomeksi" in system.lower() or "suomi" in system.lower()
+
+
+def test_llm_failure_falls_back_to_extractive_with_a_notice(assistant, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    fake_openai.mode = "http500"
+    answer = _with_llm(assistant, fake_openai.base_url).ask(CHAIR)
+    assert answer.notice.endswith("Näytetään aineistosta poimittu vastaus.")
+    assert "Traceback" not in answer.notice
+    assert answer.answer == assistant.ask(CHAIR).answer
+    assert not answer.abstained
