@@ -87,10 +87,6 @@ class Assistant:
         """One stored chunk by id (KeyError when unknown)."""
         return self._index.chunks[self._index.chunk_pos[chunk_id]]
 
-    def chunks_of(self, doc_id: str) -> list[Chunk]:
-        """A document's chunks in order."""
-        return [c for c in self._index.chunks if c.doc_id == doc_id]
-
     def reindex(
         self, progress: store.Progress | None = None, *, rebuild: bool = False
     ) -> store.IndexReport:

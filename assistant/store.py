@@ -252,19 +252,7 @@ def update(
 
     generation = generation_of(wanted)
     documents = [
-        DocumentInfo(
-            doc_id=d.doc_id,
-            title=d.title,
-            date=d.date,
-            publisher=d.publisher,
-            kind=d.kind,
-            url=d.url,
-            language=d.language,
-            text=d.text,
-            sha256=d.sha256,
-            n_chunks=len(by_doc[d.doc_id]),
-        )
-        for d in corpus.documents
+        DocumentInfo(**asdict(d), n_chunks=len(by_doc[d.doc_id])) for d in corpus.documents
     ]
     _write_json_atomic(
         paths["chunks"],
@@ -411,7 +399,7 @@ def index_status(settings: Settings, embeddings: AnyEmbeddings) -> str:
         return "missing"
     if manifest.get("model_id") != embeddings.model_id or manifest.get("dim") != embeddings.dim:
         return "stale"
-    if not _files_in_step(paths, manifest["generation"]):
+    if not _read_derived(paths).in_step(manifest["generation"]):
         return "broken"
     corpus = load_corpus(settings.corpus_dir)
     on_disk = {d.doc_id: d.sha256 for d in corpus.documents}
@@ -421,22 +409,51 @@ def index_status(settings: Settings, embeddings: AnyEmbeddings) -> str:
     return "ok"
 
 
-def _files_in_step(paths: dict[str, Path], generation: str) -> bool:
-    chunks = _read_json(paths["chunks"])
-    register = _read_json(paths["register"])
+@dataclass
+class _Derived:
+    """The files ``update`` derives from the chunks, read once, with their generations."""
+
+    chunks: dict[str, Any] | None
+    register: dict[str, Any] | None
+    sentence_keys: list[str]
+    sentence_vectors: np.ndarray | None
+    sentences_generation: str | None
+    bm25_generation: str | None
+
+    def in_step(self, generation: str) -> bool:
+        """True when every derived file was written for ``generation``."""
+        if not self.chunks or not self.register:
+            return False
+        return (
+            self.chunks.get("generation")
+            == self.register.get("generation")
+            == self.sentences_generation
+            == self.bm25_generation
+            == generation
+        )
+
+
+def _read_derived(paths: dict[str, Path]) -> _Derived:
+    keys: list[str] = []
+    vectors = sentences_generation = bm25_generation = None
+    try:
+        with np.load(paths["sentences"], allow_pickle=False) as npz:
+            keys = npz["keys"].tolist()
+            vectors = np.asarray(npz["vectors"], dtype=np.float32)
+            sentences_generation = str(npz["generation"])
+    except (OSError, ValueError, KeyError):
+        pass
     try:
         bm25_generation = (paths["bm25"] / "generation.txt").read_text(encoding="utf-8")
-        with np.load(paths["sentences"], allow_pickle=False) as data:
-            sentences_generation = str(data["generation"])
-    except (OSError, ValueError, KeyError):
-        return False
-    return (
-        bool(chunks)
-        and chunks.get("generation") == generation
-        and bool(register)
-        and register.get("generation") == generation
-        and bm25_generation == generation
-        and sentences_generation == generation
+    except OSError:
+        pass
+    return _Derived(
+        chunks=_read_json(paths["chunks"]),
+        register=_read_json(paths["register"]),
+        sentence_keys=keys,
+        sentence_vectors=vectors,
+        sentences_generation=sentences_generation,
+        bm25_generation=bm25_generation,
     )
 
 
@@ -444,37 +461,37 @@ def load(settings: Settings, embeddings: AnyEmbeddings) -> LoadedIndex:
     """Open the index as the last completed ``update`` left it, repairing it if out of step."""
     paths = _paths(settings.index_dir)
     manifest = _read_json(paths["manifest"])
+    derived = _read_derived(paths)
     if (
         not manifest
         or manifest.get("model_id") != embeddings.model_id
-        or not _files_in_step(paths, manifest.get("generation", ""))
+        or not derived.in_step(manifest.get("generation", ""))
     ):
         update(settings, embeddings)
         manifest = _read_json(paths["manifest"])
+        derived = _read_derived(paths)
     vectorstore = open_vectorstore(settings, embeddings)
     wanted = {cid for d in manifest["documents"].values() for cid in d["chunk_ids"]}
     if not wanted <= _chroma_ids(vectorstore):
         log.warning("Indeksi ei ollut ajan tasalla Chroman kanssa; korjataan.")
         update(settings, embeddings)
-        manifest = _read_json(paths["manifest"])
-    data = _read_json(paths["chunks"])
-    chunks = [_chunk_from_dict(c) for c in data["chunks"]]
+        derived = _read_derived(paths)
+    assert derived.chunks is not None and derived.register is not None
+    assert derived.sentence_vectors is not None
+    chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
     chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
-    with np.load(paths["sentences"], allow_pickle=False) as npz:
-        keys = npz["keys"].tolist()
-        vectors = np.asarray(npz["vectors"], dtype=np.float32)
     sentence_keys = []
-    for key in keys:
+    for key in derived.sentence_keys:
         chunk_id, _, i = key.rpartition("#")
         sentence_keys.append((chunk_pos[chunk_id], int(i)))
     return LoadedIndex(
-        documents={d["doc_id"]: DocumentInfo(**d) for d in data["documents"]},
+        documents={d["doc_id"]: DocumentInfo(**d) for d in derived.chunks["documents"]},
         chunks=chunks,
         chunk_pos=chunk_pos,
         sentence_keys=sentence_keys,
-        sentence_vectors=vectors,
+        sentence_vectors=derived.sentence_vectors,
         bm25=bm25s.BM25.load(str(paths["bm25"])),
-        register=Register.load(paths["register"]),
+        register=Register.from_dict(derived.register),
         vectorstore=vectorstore,
         model_id=embeddings.model_id,
     )
