@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .lexical import standardize, stems, words
+from .lexical import FRAME_WORDS, STOPWORDS, is_foreign, standardize, stems, words
 from .retrieve import Passage
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ class Answer:
 _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
+        ("email", r"\b(sähköpost\w*|e-?mail\w*|s-?posti\w*|e-?post\w*)\b"),
         (
             "contact",
             r"\b(puhelin\w*|numero\w*|soitta\w*|tavoit\w*|sähköpost\w*|e-?mail|"
@@ -93,7 +94,9 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "number",
             r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
-            r"how many|how much|hur många|hur mycket|määrä\w*|luku\w*)\b",
+            r"how many|how much|hur många|hur mycket|määrä\w*|luku\w*|"
+            # a vote result is a count: "millä äänin", "äänestystulos", "with how many votes"
+            r"äänin|äänimäärä\w*|äänestystulo\w*|votes?|röster)\b",
         ),
         (
             "date",
@@ -124,6 +127,8 @@ _NUMBER_RE = re.compile(
     r"seitsemä\w*|kahdeksa\w*|yhdeksä\w*|kymmene\w*|sata\w*|tuhat\w*|miljoon\w*)\b",
     re.IGNORECASE,
 )
+_EMAIL_RE = re.compile(r"[\w.-]+(?:@|\s?\(at\)\s?)[\w-]+\.\w+")
+_ADDRESS_RE = re.compile(r"\S+(?:@|\(at\))\S+|https?://\S+|www\.\S+")
 _PHONE_RE = re.compile(r"\b0\d{1,3}[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?\b|@|\(at\)")
 # A person's name: two or three capitalised words, the last possibly double-barrelled.
 NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?: [A-ZÅÄÖ][a-zåäöé]+){1,2}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b")
@@ -136,6 +141,16 @@ _PLACE_RE = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|an|en|in|on|un|ään|aan)\b|"
     r"\b\w+(?:salissa|osoitteessa|kaupungintalo\w*)\b|https?://",
 )
+_LEADS = re.compile(
+    r"\b(johta(?:a|vat|nut|neet|isi)|johti(?:vat)?|vet(?:ää|ävät|änyt|äneet|äisi)|veti(?:vät)?)\b",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"(johtaja|jäsen|koordinaattori|päällikkö|asiantuntija|sihteeri|valmistelija|esittelijä|"
+    r"lääkäri|vetäjä)",
+    re.IGNORECASE,
+)
+_LEADER = re.compile(r"(johtaja|vetäjä|\bjohta|\bvet[äi])", re.IGNORECASE)
 _ASKS_FOR_NAME = re.compile(
     r"(johtaja|jäsen|koordinaattori|päällikkö|asiantuntija|sihteeri|valmistelija|esittelijä|"
     r"lääkäri|nimi|chair|director|ordförande|direktör|name|namn)",
@@ -157,13 +172,76 @@ _REASON_RE = re.compile(
 
 
 def question_type(question: str) -> str:
-    """The kind of answer a question asks for: contact, number, date, person, place, list,
-    reason, or ``other``."""
+    """The kind of answer a question asks for: email, contact (phone or any), number, date,
+    person, place, list, reason, or ``other``."""
     question = standardize(question)
     for name, pattern in _QTYPE_PATTERNS:
         if pattern.search(question):
             return name
     return "other"
+
+
+_COUNTED = re.compile(
+    r"\b(?:montako|montako|kuinka monta|kuinka monen|monenko|montaa|how many|hur många)\s+"
+    r"([\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def counted_noun(question: str) -> str | None:
+    """The stem of what a "how many" question counts ("Montako asukasta …" → "asuka")."""
+    match = _COUNTED.search(standardize(question))
+    if not match:
+        return None
+    found = stems(match.group(1))
+    return found[0] if found else None
+
+
+# Finnish verb forms by their endings: infinitives and participles, passives, 3rd persons,
+# the conditional, and nouns made from verbs ("päättyminen").
+_VERB_FORM = re.compile(
+    r"(?:m[iy]nen|mis(?:en|ta|tä|e\w+)|m[aä](?:an|än|ssa|ssä|sta|stä|lla|llä|tta|ttä)|"
+    r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|[aouyäöe]i|isi\w*|n[uy]t|ne(?:et|iden))$"
+)
+
+
+def role_phrase(question: str) -> list[str] | None:
+    """Stems of the role a question names and the genitives before it ("Keski-Suomen
+    aluehallituksen puheenjohtaja" → keski, suome, aluehallitu, puheenjohtaj); participles
+    in between ("valmistelleen") are left out. None when no role noun is named."""
+    tokens = re.findall(r"[\w]+", standardize(question))
+    for i, token in enumerate(tokens):
+        if not _ROLE.search(token):
+            continue
+        phrase = [token]
+        for word in reversed(tokens[:i]):
+            low = word.lower()
+            if not low.endswith("n") or low in STOPWORDS:
+                break
+            if not re.search(r"(?:[nls]ee|ne)n$", low):  # participles: "valmistelleen"
+                phrase.append(word)
+        return stems(" ".join(reversed(phrase)))
+    return None
+
+
+def led_object(question: str) -> list[str] | None:
+    """For "who leads / led Y" ("Kuka johtaa …", "Kuka veti …"): the stem of what is led, the
+    last content word after the verb. None when the question has no such verb."""
+    match = _LEADS.search(standardize(question))
+    if not match:
+        return None
+    after = [
+        w
+        for w in words(question[match.end() :])
+        if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
+    ]
+    return stems(after[-1])[:1] if after else []
+
+
+def verb_stems(question: str) -> frozenset[str]:
+    """Stems of the words of ``question`` that look like inflected verbs."""
+    verbal = [w for w in words(question) if len(w) >= 6 and _VERB_FORM.search(w)]
+    return frozenset(stems(" ".join(verbal)))
 
 
 def has_name(sentence: str, common: frozenset[str] = frozenset()) -> bool:
@@ -180,6 +258,8 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
 
     ``common`` holds words seen in lower case, so that capitalised common nouns are not
     taken for names."""
+    if qtype == "email":
+        return 1.0 if _EMAIL_RE.search(sentence) else 0.0
     if qtype == "contact":
         return 1.0 if _PHONE_RE.search(sentence) else 0.0
     if qtype == "number":
@@ -287,8 +367,12 @@ class ExtractiveAnswerer:
             self._by_prefix.setdefault(term[:2], []).append(term)
         self._blob = "\n".join(self._idf)
         self._words = sorted({w for c in index.chunks for w in words(c.context)})
+        # words seen in lower case, e-mail addresses and links aside ("hanna.helaste(at)…")
         self._common = frozenset(
-            re.findall(r"\b[a-zåäö]+\b", " ".join(c.text for c in index.chunks))
+            re.findall(
+                r"\b[a-zåäö]+\b",
+                _ADDRESS_RE.sub(" ", " ".join(c.text for c in index.chunks)),
+            )
         )
         doc_words: dict[str, list[str]] = {}
         for c in index.chunks:
@@ -397,6 +481,10 @@ class ExtractiveAnswerer:
         t = self.tuning
         qtype = question_type(question)
         own_known, own_unknown = self.resolve_terms(terms.own)
+        # An inflected verb the corpus lacks ("palkattavaksi", "yhdistyy") says what happens,
+        # in words of its own; it is no sign that the documents lack the subject.
+        verbal = verb_stems(question)
+        own_unknown = [s for s in own_unknown if s not in verbal]
         carried_known, _ = self.resolve_terms(terms.carried)
         weighted = [(s, self._weight(s)) for s in dict.fromkeys(own_known)]
         weighted += [
@@ -417,6 +505,18 @@ class ExtractiveAnswerer:
             ]
             if typed and typed[0].score >= best.score - t.type_margin:
                 best = typed[0]
+        if qtype == "person" and t.type_required and self._role_reason(question, best):
+            # a close runner-up that does say the role asked about answers instead
+            best = next(
+                (
+                    c
+                    for c in candidates
+                    if c.score >= best.score - t.type_margin
+                    and c.support >= t.min_support
+                    and not self._role_reason(question, c)
+                ),
+                best,
+            )
         entities_missing = self._missing_entities(terms.entities, best)
         signals.update(
             support=round(best.support, 3),
@@ -432,7 +532,7 @@ class ExtractiveAnswerer:
         if (
             not reason
             and qtype == "number"
-            and not self._counts_what_was_asked(own_known, terms.entities, best)
+            and not self._counts_what_was_asked(question, own_known, terms.entities, best)
         ):
             reason = "the number in the evidence counts something else"
         if reason:
@@ -489,26 +589,56 @@ class ExtractiveAnswerer:
         if entities_missing:
             return "a name in the question is not in the evidence"
         if t.type_required:
-            if qtype in ("contact", "number", "date") and best.typed < 1.0:
+            if qtype in ("email", "contact", "number", "date") and best.typed < 1.0:
                 return f"no {qtype} in the evidence"
             if qtype == "person" and best.typed == 0.0:
                 return "no person or organisation in the evidence"
-            if qtype == "person" and _ASKS_FOR_NAME.search(question):
-                if best.typed < 1.0:
-                    return "no person named in the evidence"
-                if best.strict < t.min_support_name:
-                    return "the named role is not the one asked about"
+            if qtype == "person":
+                return self._role_reason(question, best)
+        return ""
+
+    def _role_reason(self, question: str, cand: _Candidate) -> str:
+        """For "who is the X of Y" and "who leads Y": the sentence itself must name a person
+        and say the role and whose it is ("Keski-Suomen aluehallituksen puheenjohtaja"), or
+        say who leads Y — not a neighbouring role or body."""
+        row = self._row[(cand.chunk_pos, cand.sentence)]
+        have = self._stems[row]
+
+        def said(terms: Sequence[str]) -> bool:
+            return all(any(_compound_match(term, s) for s in have) for term in terms)
+
+        foreign = is_foreign(question)
+        led = None if foreign else led_object(question)
+        if led is not None:
+            sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+            if _LEADER.search(sentence) and said(led):
+                return ""
+            return "the evidence does not say who leads it"
+        phrase = None if foreign else role_phrase(question)
+        if phrase is not None:
+            if cand.typed < 1.0:
+                return "no person named in the evidence"
+            return "" if said(phrase) else "the named role is not the one asked about"
+        if _ASKS_FOR_NAME.search(question):
+            if cand.typed < 1.0:
+                return "no person named in the evidence"
+            if cand.strict < self.tuning.min_support_name:
+                return "the named role is not the one asked about"
         return ""
 
     def _counts_what_was_asked(
-        self, known: Sequence[str], entities: Sequence[str], cand: _Candidate
+        self, question: str, known: Sequence[str], entities: Sequence[str], cand: _Candidate
     ) -> bool:
-        """For "how many" questions: the sentence with the number must name what is counted
-        (a question term other than a proper name), not merely share the place."""
+        """For "how many" questions: the sentence with the number must name what is counted —
+        the noun after "montako"/"kuinka monta" when there is one, otherwise some question
+        term other than a proper name — not merely share the place."""
+        row = self._row[(cand.chunk_pos, cand.sentence)]
+        noun = counted_noun(question)
+        if noun:
+            return any(_compound_match(noun, have) for have in self._stems[row])
         topic = [s for s in known if s not in entities]
         if not topic:
             return True
-        row = self._row[(cand.chunk_pos, cand.sentence)]
         return any(_compound_match(s, have) for s in topic for have in self._stems[row])
 
     def _missing_entities(self, entities: Sequence[str], cand: _Candidate) -> int:

@@ -23,12 +23,19 @@ _DEPENDENT = re.compile(
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"\s*\[\d+\]")
+# A subordinate clause after a comma ("…, kun kaupunginhallitus tapasi …") sets the scene;
+# the main clause says what is asked.
+_SUBORDINATE = re.compile(
+    r",\s*(?:kun|vaikka|jos|koska|jotta|jolloin|mikäli|kunnes|when|while|if|although)\b",
+    re.IGNORECASE,
+)
 _MAX_CARRIED = 12
 
 
 @dataclass(frozen=True)
 class Standalone:
-    """A question ready for retrieval: its text and the stems it carries from history."""
+    """A question ready for retrieval: its text, its own stems, and the stems that are only
+    context (carried from history, or from a scene-setting subordinate clause)."""
 
     text: str
     own_stems: tuple[str, ...]
@@ -70,19 +77,32 @@ def _names_about(answer: str, topic: set[str], window: int = 6) -> list[str]:
     return [name for score, _, name in sorted(scored, reverse=True) if score == best][:1]
 
 
+def split_clauses(question: str) -> tuple[str, str]:
+    """(main clause, subordinate scene-setting clause or ""): the scene's words count as
+    context, like words carried from history, not as what must be found."""
+    match = _SUBORDINATE.search(question)
+    if not match:
+        return question, ""
+    return question[: match.start()], question[match.start() + 1 :]
+
+
 def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standalone:
     """The standalone form of ``question`` given the conversation so far."""
-    own = tuple(question_stems(question))
+    main, scene = split_clauses(question)
+    own = tuple(question_stems(main))
+    background = tuple(s for s in question_stems(scene) if s not in own)
     entities = tuple(entity_stems(question))
     if not history or not needs_context(question):
-        return Standalone(question, own, (), entities)
+        return Standalone(question, own, background, entities)
     user, assistant = _previous_turns(history)
     names = _names_about(_MARKER.sub("", assistant), set(stems(user))) + NAME_RE.findall(user)
     names = list(dict.fromkeys(names))
     topic = [w for w in words(user) if w not in STOPWORDS and not w.isdigit()]
     carried_words = list(dict.fromkeys([*names, *topic]))[:_MAX_CARRIED]
-    carried = tuple(s for s in stems(" ".join(carried_words)) if s not in own)
+    carried = background + tuple(
+        s for s in stems(" ".join(carried_words)) if s not in own and s not in background
+    )
     if not carried_words:
-        return Standalone(question, own, (), entities)
+        return Standalone(question, own, background, entities)
     text = f"{question.rstrip()} ({', '.join(carried_words)})"
     return Standalone(text, own, carried, entities)

@@ -26,6 +26,7 @@ STOPWORDS = frozenset(
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
     takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
     häneen häneltä hänelle häntä heihin heille monta monen monesko monennessa piti pitää pitäisi
+    hänet heidät hänestä heistä hänellä heillä heiltä hänen heidän siltä niiltä sille niille
     mielestä mieltä onko oliko ovatko olivatko voiko kannattaa toimii toimi toimivat toimia
     the a an of to in on for and or is are was were be been by with as at from that this which
     who whom whose what when where why how many much does do did has have had will would can
@@ -70,6 +71,7 @@ FRAME_WORDS = frozenset(
     päivämääränä päivästä aika aikaan ajankohta paikka paikassa paikkakunnalla paikkakunta
     oikein oikeen mahtaa mahtoi tietää kertoa kerro haluaisin haluan tietää vuosi vuonna
     vuotena taho tahot taholle taho organisaatio organisaatiossa organisaation
+    kysyä kysyn kysyisin lisää lisätietoja lisätietoa
     """.split()
 )
 

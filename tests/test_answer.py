@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import has_name, question_type, type_match
-from assistant.followup import condense, needs_context
+from assistant.answer import (
+    counted_noun,
+    has_name,
+    led_object,
+    question_type,
+    role_phrase,
+    type_match,
+    verb_stems,
+)
+from assistant.followup import condense, needs_context, split_clauses
 from assistant.lexical import is_foreign, question_stems, stems, to_finnish_terms
 
 
@@ -18,7 +26,10 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
         ("millon hyvinvointialue aloittaa?", "date"),
         ("Montako asukasta Keski-Suomessa on?", "number"),
         ("Paljonko hanke maksoi?", "number"),
+        ("Millä äänin valtuusto hyväksyi talousarvion?", "number"),
+        ("Mikä oli äänestystulos?", "number"),
         ("Mikä on hänen puhelinnumeronsa?", "contact"),
+        ("Mikä on hänen sähköpostiosoitteensa?", "email"),
         ("Mihin numeroon voin soittaa?", "contact"),
         ("Mitkä tehtävät jäävät kunnille?", "list"),
         ("Missä sote-johtajat kokoontuivat?", "place"),
@@ -50,6 +61,8 @@ def test_names_are_not_place_names() -> None:
         ("number", "Jaakko Selin p. 0400 778 779", 0.0),
         ("contact", "Jaakko Selin p. 0400 778 779", 1.0),
         ("contact", "hanna.helaste(at)jamsa.fi", 1.0),
+        ("email", "hanna.helaste(at)jamsa.fi", 1.0),
+        ("email", "Jaakko Selin p. 0400 778 779", 0.0),
         ("list", "varhaiskasvatuksessa, opetuksessa, maankäytössä ja kaavoituksessa", 1.0),
     ],
 )
@@ -90,3 +103,40 @@ def test_follow_up_detection_and_rewrite() -> None:
     assert "aluehallituksen" in standalone.text
     assert set(stems("Aula")) <= set(standalone.carried_stems)
     assert condense("Mikä on hänen puhelinnumeronsa?", None).carried_stems == ()
+
+
+def test_counted_noun_is_what_how_many_counts() -> None:
+    assert counted_noun("Montako asukasta Jyväskylässä on?") == stems("asukasta")[0]
+    assert counted_noun("Kuinka monen kuukauden päästä uudistus alkaa?") == stems("kuukauden")[0]
+    assert counted_noun("Paljonko hanke maksoi?") is None
+
+
+def test_verb_forms_are_told_from_nouns() -> None:
+    verbal = verb_stems("Mitä työryhmä ehdotti palkattavaksi, kun hanke päättyy ja yhdistyy?")
+    assert set(stems("palkattavaksi yhdistyy")) <= verbal
+    assert not verb_stems("Paljonko on hyvinvointialueen talousarvio ja tuloveroprosentti?")
+
+
+def test_role_phrase_keeps_whose_role_it_is() -> None:
+    assert role_phrase("Kuka on Kuntaliiton hallituksen puheenjohtaja?") == stems(
+        "Kuntaliiton hallituksen puheenjohtaja"
+    )
+    # the participle between is not part of whose role it is
+    assert role_phrase(
+        "Kuka toimi sote-uudistusta valmistelleen palvelutuotantotyöryhmän puheenjohtajana?"
+    ) == stems("palvelutuotantotyöryhmän puheenjohtajana")
+    assert role_phrase("Kuka johtaa sairaanhoitopiiriä?") is None
+
+
+def test_led_object_is_what_is_led() -> None:
+    assert led_object("Kuka johtaa Keski-Suomen sairaanhoitopiiriä?") == stems("sairaanhoitopiiriä")
+    assert led_object("Kuka veti työryhmää vuonna 2016?") == stems("työryhmää")
+    assert led_object("Kuka on sote-johtajien edustaja?") is None
+
+
+def test_scene_setting_clause_is_context() -> None:
+    main, scene = split_clauses("Kuka oli puheenjohtaja, kun hallitukset tapasivat?")
+    assert main == "Kuka oli puheenjohtaja" and scene.strip().startswith("kun")
+    standalone = condense("Kuka oli puheenjohtaja, kun hallitukset tapasivat?", None)
+    assert set(stems("hallitukset")) <= set(standalone.carried_stems)
+    assert not set(stems("hallitukset")) & set(standalone.own_stems)
