@@ -102,14 +102,26 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "date",
             r"\b(milloin|mihin aikaan|minä päivänä|mistä lähtien|mistä alkaen|mihin asti|"
             r"monesko|when|what date|which date|när|vilket datum|mikä päivä\w*|"
-            r"minkä päivän\w*|mihin mennessä|mil+oin)\b",
+            r"minkä päivän\w*|mihin mennessä|mil+oin|minä vuonna|minkä vuoden|mille vuosille|"
+            r"minä vuosina|mille päivälle|minä kuukautena|minkä ajan|mistä päivästä|"
+            r"what year|which year|vilket år)\b",
+        ),
+        (
+            "role",
+            r"\b(virka|virkansa|virkaa|virassa|viran|virkanimik\w*|ammat\w*|tehtävänimik\w*|"
+            r"titteli\w*|job title)\b",
         ),
         (
             "person",
             r"\b(kuka|ketkä|kenen|kenet|keneltä|kenelle|kenestä|keitä|keneen|kenellä|"
             r"who|whom|whose|vem|vems|kuk+a|kekä|nimi|nimensä|name|namn)\b",
         ),
-        ("place", r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis)\b"),
+        (
+            "place",
+            r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis|"
+            r"minkä (?:kunnan|kaupungin|maakunnan|alueen)|mikä (?:kunta|kaupunki|maakunta)|"
+            r"mitkä (?:kunnat|kaupungit))\b",
+        ),
         ("list", r"\b(mitkä|mitä|which|vilka|luettele|list)\b"),
         ("reason", r"\b(miksi|miten|kuinka|millä tavalla|mitä varten|why|how|varför|hur|mix)\b"),
     )
@@ -130,6 +142,8 @@ _NUMBER_RE = re.compile(
 _EMAIL_RE = re.compile(r"[\w.-]+(?:@|\s?\(at\)\s?)[\w-]+\.\w+")
 _ADDRESS_RE = re.compile(r"\S+(?:@|\(at\))\S+|https?://\S+|www\.\S+")
 _PHONE_RE = re.compile(r"\b0\d{1,3}[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?\b|@|\(at\)")
+_MAX_FIRST_NAME = 10
+_PREFIX_MARK = "^"  # marks six-letter word beginnings in the ``common`` vocabulary
 # A person's name: two or three capitalised words, the last possibly double-barrelled.
 NAME_RE = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?: [A-ZÅÄÖ][a-zåäöé]+){1,2}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b")
 _ORG_RE = re.compile(
@@ -141,13 +155,17 @@ _PLACE_RE = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|an|en|in|on|un|ään|aan)\b|"
     r"\b\w+(?:salissa|osoitteessa|kaupungintalo\w*)\b|https?://",
 )
+_SEQUENCE = re.compile(
+    r"\b(seuraav\w*|ensimmäi\w*|viimei\w*|edelli\w*|next|first|last|nästa|första|sista)",
+    re.IGNORECASE,
+)
 _LEADS = re.compile(
     r"\b(johta(?:a|vat|nut|neet|isi)|johti(?:vat)?|vet(?:ää|ävät|änyt|äneet|äisi)|veti(?:vät)?)\b",
     re.IGNORECASE,
 )
 _ROLE = re.compile(
     r"(johtaja|jäsen|koordinaattori|päällikkö|asiantuntija|sihteeri|valmistelija|esittelijä|"
-    r"lääkäri|vetäjä)",
+    r"lääkäri|vetäjä|ylilääkäri|pormestari|neuvos|insinööri|suunnittelija|kirjaaja|lakimies)",
     re.IGNORECASE,
 )
 _LEADER = re.compile(r"(johtaja|vetäjä|\bjohta|\bvet[äi])", re.IGNORECASE)
@@ -173,7 +191,7 @@ _REASON_RE = re.compile(
 
 def question_type(question: str) -> str:
     """The kind of answer a question asks for: email, contact (phone or any), number, date,
-    person, place, list, reason, or ``other``."""
+    role (an office), person, place, list, reason, or ``other``."""
     question = standardize(question)
     for name, pattern in _QTYPE_PATTERNS:
         if pattern.search(question):
@@ -248,7 +266,13 @@ def has_name(sentence: str, common: frozenset[str] = frozenset()) -> bool:
     """True when the sentence names a person: capitalised words that are not ordinary
     words of the corpus ("Keski-Suomen Hyvinvointialueen" is not a name)."""
     for match in NAME_RE.finditer(sentence):
-        if not any(w.lower() in common for w in re.split(r"[ -]", match.group())):
+        parts = re.split(r"[ -]", match.group())
+        # a first name is short; "Päätösehdotus Kunnanhallitus" is a heading and a body;
+        # "Hyväksyttiin" shares its start with lower-case words ("hyväksyy"), names do not
+        if len(parts[0]) <= _MAX_FIRST_NAME and not any(
+            w.lower() in common or (len(w) >= 7 and _PREFIX_MARK + w.lower()[:6] in common)
+            for w in parts
+        ):
             return True
     return False
 
@@ -271,6 +295,8 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
         if has_name(sentence, common):
             return 1.0
         return 0.5 if _ORG_RE.search(sentence) else 0.0
+    if qtype == "role":
+        return 1.0 if _ROLE.search(sentence) else 0.0
     if qtype == "place":
         return 1.0 if _PLACE_RE.search(sentence[1:]) else 0.0
     if qtype == "list":
@@ -368,12 +394,13 @@ class ExtractiveAnswerer:
         self._blob = "\n".join(self._idf)
         self._words = sorted({w for c in index.chunks for w in words(c.context)})
         # words seen in lower case, e-mail addresses and links aside ("hanna.helaste(at)…")
-        self._common = frozenset(
+        lower = set(
             re.findall(
                 r"\b[a-zåäö]+\b",
                 _ADDRESS_RE.sub(" ", " ".join(c.text for c in index.chunks)),
             )
         )
+        self._common = frozenset(lower | {_PREFIX_MARK + w[:6] for w in lower if len(w) >= 7})
         doc_words: dict[str, list[str]] = {}
         for c in index.chunks:
             doc_words.setdefault(c.doc_id, []).extend(words(c.context))
@@ -440,7 +467,37 @@ class ExtractiveAnswerer:
         )
 
     def _weight(self, term: str) -> float:
-        return self._idf.get(term, self._max_idf)
+        """idf of a stem; a compound the corpus writes only in parts weighs as its rarer
+        part ("puitesopimusasia" as "puitesopimus"), a word it never uses weighs most."""
+        if term in self._idf:
+            return self._idf[term]
+        best = 0.0
+        for i in range(4, len(term) - 3):
+            parts = [
+                max(
+                    (
+                        self._idf[s]
+                        for s in self._by_prefix.get(part[:2], ())
+                        if _part_match(part, s)
+                    ),
+                    default=0.0,
+                )
+                for part in (term[:i], term[i:])
+            ]
+            if all(parts):
+                best = max(best, max(parts))
+        return best or self._max_idf
+
+    @staticmethod
+    def _mentioned(weighted: Sequence[tuple[str, float]], have: frozenset[str]) -> frozenset[str]:
+        """The question terms a passage mentions, compounds and their parts included."""
+        return frozenset(
+            term
+            for term, _ in weighted
+            if term in have
+            or any(_compound_match(term, s) for s in have)
+            or _split_match(term, have)
+        )
 
     def _support(
         self,
@@ -448,7 +505,8 @@ class ExtractiveAnswerer:
         sentence: frozenset[str],
         context: frozenset[str],
     ) -> tuple[float, float]:
-        """(support with passage context, support of the sentence alone)."""
+        """(support with passage context, support of the sentence alone); ``context`` holds
+        the question terms the sentence's passage mentions."""
         total = sum(w for _, w in weighted)
         if total <= 0:
             return 0.0, 0.0
@@ -457,7 +515,7 @@ class ExtractiveAnswerer:
             if term in sentence:
                 got += w
                 strict += w
-            elif any(_compound_match(term, s) for s in sentence):
+            elif any(_compound_match(term, s) for s in sentence) or _split_match(term, sentence):
                 got += 0.7 * w
                 strict += 0.7 * w
             elif term in context:
@@ -588,14 +646,26 @@ class ExtractiveAnswerer:
             return "weak term support"
         if entities_missing:
             return "a name in the question is not in the evidence"
+        if not self._says_sequence(question, best):
+            return "the evidence is about another occasion (next, first, last)"
         if t.type_required:
-            if qtype in ("email", "contact", "number", "date") and best.typed < 1.0:
+            if qtype in ("email", "contact", "number", "date", "role") and best.typed < 1.0:
                 return f"no {qtype} in the evidence"
             if qtype == "person" and best.typed == 0.0:
                 return "no person or organisation in the evidence"
             if qtype == "person":
                 return self._role_reason(question, best)
         return ""
+
+    def _says_sequence(self, question: str, cand: _Candidate) -> bool:
+        """ "Milloin … seuraavan kerran / ensimmäisen kerran?": the sentence must say next,
+        first or last too — a date of some other meeting does not answer."""
+        wanted = _SEQUENCE.findall(standardize(question))
+        if not wanted:
+            return True
+        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        said = {m.lower()[:4] for m in _SEQUENCE.findall(sentence)}
+        return all(w.lower()[:4] in said for w in wanted)
 
     def _role_reason(self, question: str, cand: _Candidate) -> str:
         """For "who is the X of Y" and "who leads Y": the sentence itself must name a person
@@ -684,12 +754,15 @@ class ExtractiveAnswerer:
         if not rows:
             return []
         dense = self._index.sentence_vectors[rows] @ query_vector
+        in_context: dict[int, frozenset[str]] = {}  # question terms each passage mentions
         out = []
         for row, rank, cosine in zip(rows, ranks, dense.tolist(), strict=True):
             pos, _ = self._index.sentence_keys[row]
             start, end = self._spans[row]
             sentence = self._index.chunks[pos].text[start:end]
-            support, strict = self._support(weighted, self._stems[row], self._chunk_stems[pos])
+            if pos not in in_context:
+                in_context[pos] = self._mentioned(weighted, self._chunk_stems[pos])
+            support, strict = self._support(weighted, self._stems[row], in_context[pos])
             typed = type_match(qtype, sentence, self._common)
             chunk_id = self._index.chunks[pos].chunk_id
             in_register = any(c == chunk_id and (q in sentence or sentence in q) for c, q in boost)
@@ -728,13 +801,17 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_answer_sentence(sentence: str) -> bool:
-    """Headings and fragments ("Lisätietoja:", "Seuraava kokous") never answer anything."""
+    """Headings and fragments ("Lisätietoja:", "Seuraava kokous") never answer anything;
+    signature lines with a name or a number do."""
     n_words = len(sentence.split())
     if n_words >= 3 and sentence.rstrip()[-1:] in ".!?":
         return True
     if n_words >= 5:
         return True
-    return n_words >= 2 and bool(re.search(r"\d", sentence))
+    # "Esittelijä Kunnanjohtaja Helena Vuopionperä-Kovanen": a signature line says who
+    return (n_words >= 2 and bool(re.search(r"\d", sentence))) or (
+        n_words >= 3 and has_name(sentence)
+    )
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -744,6 +821,26 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
+
+
+def _part_match(part: str, stem: str) -> bool:
+    """One part of a compound against a stem: the same word up to a short inflected or
+    consonant-graded tail ("hoito" ~ "hoido", "työllisyyden" ~ "työllisyyd")."""
+    k = max(3, len(part) - 2)
+    return stem[:k] == part[:k] and abs(len(stem) - len(part)) <= 3
+
+
+def _split_match(term: str, sentence: frozenset[str]) -> bool:
+    """A question compound written apart in the sentence ("työllisyydenhoito" ~ "työllisyyden
+    hoidossa"): both parts found, as different words."""
+    if len(term) < 9:
+        return False
+    for i in range(4, len(term) - 3):
+        head, tail = term[:i], term[i:]
+        heads = {s for s in sentence if _part_match(head, s)}
+        if heads and any(_part_match(tail, s) for s in sentence - heads):
+            return True
+    return False
 
 
 def _compound_match(term: str, stem: str) -> bool:

@@ -71,7 +71,9 @@ FRAME_WORDS = frozenset(
     päivämääränä päivästä aika aikaan ajankohta paikka paikassa paikkakunnalla paikkakunta
     oikein oikeen mahtaa mahtoi tietää kertoa kerro haluaisin haluan tietää vuosi vuonna
     vuotena taho tahot taholle taho organisaatio organisaatiossa organisaation
-    kysyä kysyn kysyisin lisää lisätietoja lisätietoa
+    kysyä kysyn kysyisin lisää lisätietoja lisätietoa kiinni
+    virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
+    koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     """.split()
 )
 
