@@ -142,6 +142,7 @@ _NUMBER_RE = re.compile(
 _EMAIL_RE = re.compile(r"[\w.-]+(?:@|\s?\(at\)\s?)[\w-]+\.\w+")
 _ADDRESS_RE = re.compile(r"\S+(?:@|\(at\))\S+|https?://\S+|www\.\S+")
 _PHONE_RE = re.compile(r"\b0\d{1,3}[ -]?\d{2,4}[ -]?\d{2,4}(?:[ -]?\d{1,4})?\b|@|\(at\)")
+_CAPITALISED_RUN = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé-]+(?: [A-ZÅÄÖ][a-zåäöé-]+)+")
 _MAX_FIRST_NAME = 10
 _PREFIX_MARK = "^"  # marks six-letter word beginnings in the ``common`` vocabulary
 # A person's name: two or three capitalised words, the last possibly double-barrelled.
@@ -263,16 +264,20 @@ def verb_stems(question: str) -> frozenset[str]:
 
 
 def has_name(sentence: str, common: frozenset[str] = frozenset()) -> bool:
-    """True when the sentence names a person: capitalised words that are not ordinary
-    words of the corpus ("Keski-Suomen Hyvinvointialueen" is not a name)."""
-    for match in NAME_RE.finditer(sentence):
-        parts = re.split(r"[ -]", match.group())
-        # a first name is short; "Päätösehdotus Kunnanhallitus" is a heading and a body;
+    """True when the sentence names a person: two or more capitalised words that are not
+    ordinary words of the corpus ("Keski-Suomen Hyvinvointialueen" is not a name), after any
+    capitalised title before them ("Puheenjohtaja Maria Kaisa Aula")."""
+
+    def ordinary(word: str) -> bool:
+        low = word.lower()
         # "Hyväksyttiin" shares its start with lower-case words ("hyväksyy"), names do not
-        if len(parts[0]) <= _MAX_FIRST_NAME and not any(
-            w.lower() in common or (len(w) >= 7 and _PREFIX_MARK + w.lower()[:6] in common)
-            for w in parts
-        ):
+        return low in common or (len(low) >= 7 and _PREFIX_MARK + low[:6] in common)
+
+    for match in _CAPITALISED_RUN.finditer(sentence):
+        names = match.group().split(" ")
+        while names and (len(names[0]) > _MAX_FIRST_NAME or ordinary(names[0])):
+            names.pop(0)  # a title or a heading word, not a first name
+        if len(names) >= 2 and not any(ordinary(p) for n in names for p in n.split("-")):
             return True
     return False
 

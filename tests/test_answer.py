@@ -49,6 +49,10 @@ def test_names_are_not_place_names() -> None:
     assert has_name("Puheenjohtaja Maria Kaisa Aula kertoi asiasta.", common)
     assert has_name("Valmistelija Helena Vuopionperä-Kovanen, p. 050 307 6114", common)
     assert not has_name("Keski-Suomen Hyvinvointialueen puitesopimus hyväksyttiin.", common)
+    # a signature line: titles before the name are not part of it
+    assert has_name("Esittelijä Kunnanjohtaja Helena Vuopionperä-Kovanen", common)
+    # a heading glued to the sentence after it is not a name either
+    assert not has_name("Päätös Hyväksyttiin yksimielisesti.", common | {"^hyväks"})
 
 
 @pytest.mark.parametrize(
