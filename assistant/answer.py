@@ -436,6 +436,10 @@ class ExtractiveAnswerer:
             if term.isdigit():
                 unknown.append(term)
                 continue
+            related = self._restored(term) or self._derived_from(term)
+            if related:
+                known.append(related)
+                continue
             close = (
                 difflib.get_close_matches(term, self._by_prefix.get(term[:2], []), n=1, cutoff=0.8)
                 if len(term) >= 5
@@ -451,6 +455,30 @@ class ExtractiveAnswerer:
             else:
                 unknown.append(term)
         return known, unknown
+
+    def _restored(self, term: str) -> str | None:
+        """Spoken Finnish drops a final vowel ("puitesopimuksest", "yhdyspintoi"): the corpus
+        stem of the word with the vowel put back."""
+        if len(term) < 5 or term[-1] in "aeiouyäö":
+            return None
+        for vowel in "aäi":
+            found = stems(term + vowel)
+            if found and found[0] in self._idf:
+                return found[0]
+        return None
+
+    def _derived_from(self, term: str) -> str | None:
+        """A word derived from a corpus word shares most of its beginning with it
+        ("lisäresursointi" ~ "lisäresurssi"); a compound with a new part does not."""
+        if len(term) < 8:
+            return None
+        need = max(8, math.ceil(0.75 * len(term)))
+        shared = [
+            (_common_prefix(term, s), s)
+            for s in self._by_prefix.get(term[:2], ())
+            if _common_prefix(term, s) >= need
+        ]
+        return max(shared)[1] if shared else None
 
     def _prefixes_word(self, term: str) -> bool:
         """True when some corpus word starts with ``term`` (stems of names and verbs vary)."""

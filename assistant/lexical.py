@@ -74,6 +74,7 @@ FRAME_WORDS = frozenset(
     kysyä kysyn kysyisin lisää lisätietoja lisätietoa kiinni
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
+    asiakirja asiakirjan asiakirjaa asiakirjat elin elimen elintä elimet dokumentti
     """.split()
 )
 
