@@ -94,7 +94,8 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "number",
             r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
-            r"how many|how much|hur många|hur mycket|määrä\w*|luku\w*|"
+            r"how many|how much|hur många|hur mycket|määrä\w*|luku\w*|monennessa\w*|"
+            r"minkä pykälän|missä pykälässä|mikä pykälä|"
             # a vote result is a count: "millä äänin", "äänestystulos", "with how many votes"
             r"äänin|äänimäärä\w*|äänestystulo\w*|votes?|röster)\b",
         ),

@@ -283,7 +283,34 @@ GLOSSARY = {
     "phone": "puhelin",
     "telephone": "puhelin",
     "contact": "yhteystiedot",
+    "support": "tukea",
+    "supports": "tukea",
+    "offer": "tarjota",
+    "offers": "tarjota",
+    "help": "auttaa",
+    "expertise": "osaaminen",
+    "counties": "hyvinvointialue",
+    "subgroups": "alatyöryhmä",
     # Swedish
+    "mellersta finland": "Keski-Suomi",
+    "mellersta finlands": "Keski-Suomi",
+    "samlades": "kokoontui",
+    "möttes": "kokoontui",
+    "träffas": "kokoontuu",
+    "chefer": "johtaja",
+    "cheferna": "johtaja",
+    "direktörerna": "johtaja",
+    "socialvården": "sosiaalihuolto",
+    "hälsovården": "terveydenhuolto",
+    "social- och hälsovård": "sote",
+    "social- och hälsovårdscheferna": "sote-johtajat",
+    "social- och hälsovårdsdirektörerna": "sote-johtajat",
+    "nivåer": "taso",
+    "nivå": "taso",
+    "stöd": "tuki",
+    "stödja": "tukea",
+    "erbjuda": "tarjota",
+    "erbjuder": "tarjota",
     "välfärdsområde": "hyvinvointialue",
     "välfärdsområdet": "hyvinvointialue",
     "välfärdsområden": "hyvinvointialue",
@@ -300,8 +327,6 @@ GLOSSARY = {
     "stadsstyrelsens": "kaupunginhallitus",
     "kommunfullmäktige": "kunnanvaltuusto",
     "fullmäktige": "valtuusto",
-    "mellersta finland": "Keski-Suomi",
-    "mellersta finlands": "Keski-Suomen",
     "kommunförbund": "Kuntaliitto",
     "kommunförbundet": "Kuntaliitto",
     "finlands kommunförbund": "Kuntaliitto",
@@ -389,6 +414,7 @@ def to_finnish_terms(question: str) -> str:
 def standardize(question: str) -> str:
     """Spoken and abbreviated Finnish words replaced by their standard forms."""
     question = re.sub(r"soppar(?:i|in|ia|ii|ista|iin)\b", "sopimus", question, flags=re.I)
+    question = question.replace("§", " pykälä ")
     return re.sub(r"[\w:]+", lambda m: COLLOQUIAL.get(m.group().lower(), m.group()), question)
 
 
