@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .lexical import FRAME_WORDS, STOPWORDS, is_foreign, standardize, stems, words
+from .lexical import (
+    FRAME_WORDS,
+    STOPWORDS,
+    is_foreign,
+    names_municipality,
+    standardize,
+    stems,
+    words,
+)
 from .retrieve import Passage
 
 if TYPE_CHECKING:
@@ -118,6 +126,16 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"who|whom|whose|vem|vems|kuk+a|kekä|nimi|nimensä|name|namn)\b",
         ),
         (
+            "municipality",
+            # the question word and the noun agree in case: "minkä kunnan", "missä kunnissa"
+            r"\b(?:minkä (?:kunnan|kaupungin|paikkakunnan)|mikä (?:kunta|kaupunki|paikkakunta)|"
+            r"mitkä (?:kunnat|kaupungit|paikkakunnat)|"
+            r"missä (?:kunnassa|kunnissa|kaupungissa|kaupungeissa)|"
+            r"millä (?:paikkakunnalla|paikkakunnilla)|mille paikkakunnalle|"
+            r"mistä (?:kunnasta|kunnista|kaupungista)|mihin (?:kuntaan|kuntiin|kaupunkiin)|"
+            r"(?:which|what) (?:municipalit\w*|town|city)|vilk(?:en|a) (?:kommun\w*|stad))\b",
+        ),
+        (
             "place",
             r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis|"
             r"minkä (?:kunnan|kaupungin|maakunnan|alueen)|mikä (?:kunta|kaupunki|maakunta)|"
@@ -191,9 +209,13 @@ _REASON_RE = re.compile(
 )
 
 
+# Question types whose answer must be of that kind, or there is no answer.
+_TYPE_REQUIRED = frozenset({"email", "contact", "number", "date", "role", "municipality"})
+
+
 def question_type(question: str) -> str:
     """The kind of answer a question asks for: email, contact (phone or any), number, date,
-    role (an office), person, place, list, reason, or ``other``."""
+    role (an office), person, municipality, place, list, reason, or ``other``."""
     question = standardize(question)
     for name, pattern in _QTYPE_PATTERNS:
         if pattern.search(question):
@@ -303,6 +325,8 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
         return 0.5 if _ORG_RE.search(sentence) else 0.0
     if qtype == "role":
         return 1.0 if _ROLE.search(sentence) else 0.0
+    if qtype == "municipality":
+        return 1.0 if names_municipality(sentence) else 0.0
     if qtype == "place":
         return 1.0 if _PLACE_RE.search(sentence[1:]) else 0.0
     if qtype == "list":
@@ -683,7 +707,7 @@ class ExtractiveAnswerer:
         if not self._says_sequence(question, best):
             return "the evidence is about another occasion (next, first, last)"
         if t.type_required:
-            if qtype in ("email", "contact", "number", "date", "role") and best.typed < 1.0:
+            if qtype in _TYPE_REQUIRED and best.typed < 1.0:
                 return f"no {qtype} in the evidence"
             if qtype == "person" and best.typed == 0.0:
                 return "no person or organisation in the evidence"

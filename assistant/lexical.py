@@ -78,6 +78,28 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 
+# Municipalities: the 22 of Central Finland and Finland's larger towns. "Minkä kunnan …?" is
+# answered only by a sentence that names one.
+MUNICIPALITIES = tuple(
+    """
+    jyväskylä jämsä äänekoski laukaa muurame keuruu saarijärvi viitasaari kannonkoski karstula
+    kinnula kivijärvi konnevesi kuhmoinen kyyjärvi luhanka multia petäjävesi pihtipudas
+    toivakka uurainen hankasalmi joutsa helsinki espoo tampere vantaa oulu turku kuopio lahti
+    pori joensuu lappeenranta hämeenlinna vaasa seinäjoki rovaniemi mikkeli kotka salo porvoo
+    kokkola hyvinkää lohja järvenpää rauma kajaani kerava savonlinna nurmijärvi kangasala
+    """.split()
+)
+_MUNICIPALITY_RE = re.compile(
+    r"\b(?:" + "|".join(m[: max(4, len(m) - 2)] for m in MUNICIPALITIES) + r")\w*",
+    re.IGNORECASE,
+)
+
+
+def names_municipality(text: str) -> bool:
+    """True when ``text`` names a Finnish municipality (in any case form)."""
+    return bool(_MUNICIPALITY_RE.search(normalize(text)))
+
+
 # Spoken and abbreviated Finnish → standard forms (whole words only).
 COLLOQUIAL = {
     "pj": "puheenjohtaja",
