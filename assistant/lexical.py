@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import cache
@@ -487,6 +488,11 @@ def entity_stems(question: str) -> list[str]:
 
 
 PREFIX_LEN = 5
+# What the BM25 index depends on besides the text: an index built under another lexicon is
+# rebuilt when opened.
+LEXICON_ID = hashlib.sha256(
+    " ".join(["finnish-snowball", str(PREFIX_LEN), *sorted(STOPWORDS)]).encode()
+).hexdigest()[:16]
 
 
 def with_prefixes(stem_list: list[str]) -> list[str]:

@@ -27,7 +27,7 @@ from .chunking import Chunk, chunk_document
 from .config import Settings
 from .embeddings import AnyEmbeddings
 from .ingest import Document, load_corpus
-from .lexical import stems, with_prefixes
+from .lexical import LEXICON_ID, stems, with_prefixes
 from .register import Register, build_register
 
 log = logging.getLogger(__name__)
@@ -278,6 +278,7 @@ def update(
             "model_id": embeddings.model_id,
             "dim": embeddings.dim,
             "chunking": _chunking_params(settings),
+            "lexicon": LEXICON_ID,
             "generation": generation,
             "n_chunks": len(chunks),
             "documents": {
@@ -392,12 +393,17 @@ def _load_register(path: Path) -> Register | None:
 
 
 def index_status(settings: Settings, embeddings: AnyEmbeddings) -> str:
-    """'ok', 'missing', 'stale' (model or corpus changed) or 'broken' (files out of step)."""
+    """'ok', 'missing', 'stale' (model, lexicon or corpus changed) or 'broken' (files out of
+    step)."""
     paths = _paths(settings.index_dir)
     manifest = _read_json(paths["manifest"])
     if not manifest:
         return "missing"
-    if manifest.get("model_id") != embeddings.model_id or manifest.get("dim") != embeddings.dim:
+    if (
+        manifest.get("model_id") != embeddings.model_id
+        or manifest.get("dim") != embeddings.dim
+        or manifest.get("lexicon") != LEXICON_ID
+    ):
         return "stale"
     if not _read_derived(paths).in_step(manifest["generation"]):
         return "broken"
@@ -465,6 +471,7 @@ def load(settings: Settings, embeddings: AnyEmbeddings) -> LoadedIndex:
     if (
         not manifest
         or manifest.get("model_id") != embeddings.model_id
+        or manifest.get("lexicon") != LEXICON_ID
         or not derived.in_step(manifest.get("generation", ""))
     ):
         update(settings, embeddings)

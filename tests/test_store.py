@@ -117,6 +117,26 @@ def test_model_change_rebuilds_everything(tmp_corpus: Path, tmp_path: Path, embe
     assert store.index_status(settings, embeddings) == "ok"
 
 
+def test_lexicon_change_rebuilds_bm25_without_embedding(
+    tmp_corpus: Path, tmp_path: Path, embeddings
+) -> None:
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    manifest_path = settings.index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["lexicon"] = "an-older-stopword-list"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert store.index_status(settings, embeddings) == "stale"
+    report = store.update(settings, embeddings)
+    assert report.embedded == 0 and not report.rebuilt
+    assert store.index_status(settings, embeddings) == "ok"
+    # opening an index written under another lexicon brings it in step
+    manifest["lexicon"] = "an-older-stopword-list"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    store.load(settings, embeddings)
+    assert store.index_status(settings, embeddings) == "ok"
+
+
 def test_chunks_ids_are_stable_across_runs(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
     a = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "a")
     b = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "b")
