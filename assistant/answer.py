@@ -461,6 +461,9 @@ class ExtractiveAnswerer:
             if term.isdigit():
                 unknown.append(term)
                 continue
+            if self._prefixes_word(term):
+                known.append(term)  # a stem the stemmer cut short; it matches inside compounds
+                continue
             related = self._restored(term) or self._derived_from(term)
             if related:
                 known.append(related)
@@ -473,9 +476,7 @@ class ExtractiveAnswerer:
             close = [c for c in close if abs(len(c) - len(term)) <= 2]  # typos, not compounds
             if close:
                 known.append(close[0])
-            elif self._prefixes_word(term) or (
-                len(term) >= 5 and (term in self._blob or self._is_compound(term))
-            ):
+            elif len(term) >= 5 and (term in self._blob or self._is_compound(term)):
                 known.append(term)
             else:
                 unknown.append(term)
@@ -529,6 +530,9 @@ class ExtractiveAnswerer:
         part ("puitesopimusasia" as "puitesopimus"), a word it never uses weighs most."""
         if term in self._idf:
             return self._idf[term]
+        longer = [self._idf[s] for s in self._by_prefix.get(term[:2], ()) if s.startswith(term)]
+        if longer:
+            return min(longer)
         best = 0.0
         for i in range(4, len(term) - 3):
             parts = [
