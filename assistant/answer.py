@@ -102,7 +102,8 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "number",
             r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
-            r"how many|how much|hur många|hur mycket|määrä\w*|luku\w*|monennessa\w*|"
+            r"how many|how much|hur många|hur mycket|määrä|määrän|määrää|määrältään|"
+            r"lukumäärä\w*|monennessa\w*|"
             r"minkä pykälän|missä pykälässä|mikä pykälä|"
             # a vote result is a count: "millä äänin", "äänestystulos", "with how many votes"
             r"äänin|äänimäärä\w*|äänestystulo\w*|votes?|röster)\b",
@@ -179,6 +180,8 @@ _SEQUENCE = re.compile(
     r"\b(seuraav\w*|ensimmäi\w*|viimei\w*|edelli\w*|next|first|last|nästa|första|sista)",
     re.IGNORECASE,
 )
+# "Kuka valittiin / palkattiin / nimettiin …?" asks for the person chosen, by name.
+_CHOSEN = re.compile(r"\b(?:kuka|ketkä|kenet|keitä)\s+\w+(?:ttiin|tiin)\b", re.IGNORECASE)
 _LEADS = re.compile(
     r"\b(johta(?:a|vat|nut|neet|isi)|johti(?:vat)?|vet(?:ää|ävät|änyt|äneet|äisi)|veti(?:vät)?)\b",
     re.IGNORECASE,
@@ -464,6 +467,9 @@ class ExtractiveAnswerer:
             if self._prefixes_word(term):
                 known.append(term)  # a stem the stemmer cut short; it matches inside compounds
                 continue
+            if len(term) >= 7 and self._prefixes_word(term[:-1]):
+                known.append(term[:-1])  # stem-final vowel alternation: "toimialo" ~ "toimiala"
+                continue
             related = self._restored(term) or self._derived_from(term)
             if related:
                 known.append(related)
@@ -513,10 +519,15 @@ class ExtractiveAnswerer:
         i = bisect.bisect_left(self._words, term)
         return i < len(self._words) and self._words[i].startswith(term)
 
+    def _known_part(self, part: str) -> bool:
+        """The last part of a compound is in the vocabulary, up to its stem-final vowel
+        ("kokeilu" ~ "kokeiltavassa")."""
+        return part in self._blob or (len(part) >= 6 and self._prefixes_word(part[:-1]))
+
     def _is_compound(self, term: str) -> bool:
         """True when ``term`` splits into two parts that both occur in the corpus vocabulary."""
         joined = any(
-            term[:i] in self._blob and term[i:] in self._blob for i in range(4, len(term) - 3)
+            term[:i] in self._blob and self._known_part(term[i:]) for i in range(4, len(term) - 3)
         )
         # stem alternation at the seam (virkamie|s|johtoryhmä): longer parts only
         return joined or any(
@@ -751,7 +762,7 @@ class ExtractiveAnswerer:
             if cand.typed < 1.0:
                 return "no person named in the evidence"
             return "" if said(phrase) else "the named role is not the one asked about"
-        if _ASKS_FOR_NAME.search(question):
+        if _ASKS_FOR_NAME.search(question) or _CHOSEN.search(question):
             if cand.typed < 1.0:
                 return "no person named in the evidence"
             if cand.strict < self.tuning.min_support_name:

@@ -76,6 +76,8 @@ FRAME_WORDS = frozenset(
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     asiakirja asiakirjan asiakirjaa asiakirjat elin elimen elintä elimet dokumentti
+    vuodenvaihde vuodenvaihteen vuodenvaihteessa vuodenvaihdetta vuodenvaihteeseen
+    vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä
     """.split()
 )
 
@@ -443,7 +445,10 @@ def standardize(question: str) -> str:
 
 FOREIGN_WORDS = frozenset(
     "the a an of is are was were who whom whose what when where why how which does do did will "
-    "would can in on for and to with from about many much "
+    "would can in on for and to with from about many much by both already has have had been be "
+    "shall should their they it its this that these those there say says said according after "
+    "before under between also not or as at any all our your "
+    "har hade ska skall efter enligt också inte eller mellan vid sina sin deras dess vara blev "
     "vem vad när var hur varför vilka vilken vilket är och som av för med till om på det den de "
     "hur många mycket".split()
 )
