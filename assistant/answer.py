@@ -137,6 +137,12 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:which|what) (?:municipalit\w*|town|city)|vilk(?:en|a) (?:kommun\w*|stad))\b",
         ),
         (
+            "list",
+            # "missä asioissa", "millä aloilla", "mihin tehtäviin": which ones, plural
+            r"\b(?:missä|millä|mistä|mihin|mille) "
+            r"\w+(?:i|oi|ei)(?:ssa|ssä|lla|llä|sta|stä|hin|lle)\b",
+        ),
+        (
             "place",
             r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis|"
             r"minkä (?:kunnan|kaupungin|maakunnan|alueen)|mikä (?:kunta|kaupunki|maakunta)|"
@@ -776,13 +782,15 @@ class ExtractiveAnswerer:
         the noun after "montako"/"kuinka monta" when there is one, otherwise some question
         term other than a proper name — not merely share the place."""
         row = self._row[(cand.chunk_pos, cand.sentence)]
+        topic = [s for s in known if s not in entities]
+        said = [s for s in topic if any(_compound_match(s, have) for have in self._stems[row])]
         noun = counted_noun(question)
         if noun:
-            return any(_compound_match(noun, have) for have in self._stems[row])
-        topic = [s for s in known if s not in entities]
-        if not topic:
-            return True
-        return any(_compound_match(s, have) for s in topic for have in self._stems[row])
+            # what is counted, or much of the rest of the question, said in other words
+            return any(_compound_match(noun, have) for have in self._stems[row]) or (
+                len([s for s in said if s != noun]) >= 2
+            )
+        return bool(said) or not topic
 
     def _missing_entities(self, entities: Sequence[str], cand: _Candidate) -> int:
         """Names in the question that the evidence's document never mentions."""

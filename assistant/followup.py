@@ -81,8 +81,8 @@ def split_clauses(question: str) -> tuple[str, str]:
     """(main clause, subordinate scene-setting clause or ""): the scene's words count as
     context, like words carried from history, not as what must be found."""
     match = _SUBORDINATE.search(question)
-    if not match:
-        return question, ""
+    if not match or not question_stems(question[: match.start()]):
+        return question, ""  # no scene, or the main clause says nothing on its own
     return question[: match.start()], question[match.start() + 1 :]
 
 

@@ -23,6 +23,7 @@ STOPWORDS = frozenset(
     mikä mitkä minkä mitä mistä mihin missä millä miksi miten milloin kuka ketkä kenen ketä keneltä
     kenelle kenestä kehen keillä kenet montako monta paljonko kuinka mikäli kumpi kumman mille
     minä sinä hän me te he hänen heidän meidän teidän minun sinun häntä heitä
+    voin voisin voisi voimme voitte voisiko voiko
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
     takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
@@ -77,7 +78,7 @@ FRAME_WORDS = frozenset(
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     asiakirja asiakirjan asiakirjaa asiakirjat elin elimen elintä elimet dokumentti
     vuodenvaihde vuodenvaihteen vuodenvaihteessa vuodenvaihdetta vuodenvaihteeseen
-    vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä
+    vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä juttu jutun juttua jutut jutusta
     """.split()
 )
 
@@ -139,6 +140,10 @@ COLLOQUIAL = {
     "meijän": "meidän",
     "teijän": "teidän",
     "hyvinvointialuel": "hyvinvointialueella",
+    "siel": "siellä",
+    "tääl": "täällä",
+    "nykyää": "nykyään",
+    "nyky": "nykyään",
 }
 
 # English and Swedish domain vocabulary → Finnish, so that foreign questions can be matched
