@@ -252,7 +252,8 @@ def counted_noun(question: str) -> str | None:
 # the conditional, and nouns made from verbs ("päättyminen").
 _VERB_FORM = re.compile(
     r"(?:m[iy]nen|mis(?:en|ta|tä|e\w+)|m[aä](?:an|än|ssa|ssä|sta|stä|lla|llä|tta|ttä)|"
-    r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|[aouyäöe]i|isi\w*|n[uy]t|ne(?:et|iden))$"
+    r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|[aouyäöe]i|[aeiouyäö]si|isi\w*|"
+    r"n[uy]t|ne(?:et|iden))$"
 )
 
 
@@ -621,7 +622,8 @@ class ExtractiveAnswerer:
         # An inflected verb the corpus lacks ("palkattavaksi", "yhdistyy") says what happens,
         # in words of its own; it is no sign that the documents lack the subject.
         verbal = verb_stems(question)
-        own_unknown = [s for s in own_unknown if s not in verbal]
+        # a stem of three letters or fewer is what the stemmer left of a short word, not a term
+        own_unknown = [s for s in own_unknown if s not in verbal and len(s) > 3]
         carried_known, _ = self.resolve_terms(terms.carried)
         weighted = [(s, self._weight(s)) for s in dict.fromkeys(own_known)]
         weighted += [

@@ -77,6 +77,16 @@ def _names_about(answer: str, topic: set[str], window: int = 6) -> list[str]:
     return [name for score, _, name in sorted(scored, reverse=True) if score == best][:1]
 
 
+# Words that only place the question in time ("syyskuussa 2016", "vuoden alussa") narrow it
+# down but are seldom repeated by the sentence that answers it.
+_TIME_WORD = re.compile(
+    r"\b(?:(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuu\w*|"
+    r"(?:19|20)\d\d|vuoden|vuodesta|vuoteen|keväällä|kesällä|syksyllä|talvella|alussa|"
+    r"alusta|lopussa|lopulla)\b",
+    re.IGNORECASE,
+)
+
+
 def split_clauses(question: str) -> tuple[str, str]:
     """(main clause, subordinate scene-setting clause or ""): the scene's words count as
     context, like words carried from history, not as what must be found."""
@@ -89,8 +99,11 @@ def split_clauses(question: str) -> tuple[str, str]:
 def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standalone:
     """The standalone form of ``question`` given the conversation so far."""
     main, scene = split_clauses(question)
-    own = tuple(question_stems(main))
-    background = tuple(s for s in question_stems(scene) if s not in own)
+    when = set(stems(" ".join(_TIME_WORD.findall(main))))
+    own = tuple(s for s in question_stems(main) if s not in when)
+    background = tuple(
+        dict.fromkeys(s for s in [*question_stems(scene), *sorted(when)] if s not in own)
+    )
     entities = tuple(entity_stems(question))
     if not history or not needs_context(question):
         return Standalone(question, own, background, entities)
