@@ -121,10 +121,12 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(virka|virkansa|virkaa|virassa|viran|virkanimik\w*|ammat\w*|tehtävänimik\w*|"
             r"titteli\w*|job title)\b",
         ),
+        # plural "who": the answer is often a list of people, offices or bodies
+        ("people", r"\b(ketkä|keitä|keille|keiltä|keistä|kekä)\b"),
         (
             "person",
-            r"\b(kuka|ketkä|kenen|kenet|keneltä|kenelle|kenestä|keitä|keneen|kenellä|"
-            r"who|whom|whose|vem|vems|kuk+a|kekä|nimi|nimensä|name|namn)\b",
+            r"\b(kuka|kenen|kenet|keneltä|kenelle|kenestä|keneen|kenellä|"
+            r"who|whom|whose|vem|vems|kuk+a|nimi|nimensä|name|namn)\b",
         ),
         (
             "municipality",
@@ -210,7 +212,18 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 MAX_SENTENCES = 3
-_LIST_RE = re.compile(r",|\bsekä\b|\bja\b|\btai\b|•")
+_CONJ_RE = re.compile(r"\b(?:sekä|ja|tai)\b")
+
+
+def _list_score(sentence: str) -> float:
+    """1 for an enumeration of three or more ("A, B ja C"), 0.5 for a pair, else 0."""
+    commas = sentence.count(",") + sentence.count("•")
+    conj = len(_CONJ_RE.findall(sentence))
+    if commas >= 2 or (commas and conj):
+        return 1.0
+    return 0.5 if conj else 0.0
+
+
 _REASON_RE = re.compile(
     r"\b(?:koska|siksi|jotta|vuoksi|takia|syystä|tavoit\w*|tarkoitu\w*|näin|siten|avulla|"
     r"kautta|edellyt\w*|perustee\w*|seurauk\w*)\b",
@@ -218,6 +231,7 @@ _REASON_RE = re.compile(
 )
 
 
+_WHO = frozenset({"person", "people"})
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset({"email", "contact", "number", "date", "role", "municipality"})
 
@@ -340,7 +354,9 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
     if qtype == "place":
         return 1.0 if _PLACE_RE.search(sentence[1:]) else 0.0
     if qtype == "list":
-        return min(1.0, len(_LIST_RE.findall(sentence)) / 2)
+        return _list_score(sentence)
+    if qtype == "people":
+        return max(_list_score(sentence), type_match("person", sentence, common))
     if qtype == "reason":
         return 1.0 if _REASON_RE.search(sentence) else 0.3
     return 0.0
@@ -644,7 +660,7 @@ class ExtractiveAnswerer:
             ]
             if typed and typed[0].score >= best.score - t.type_margin:
                 best = typed[0]
-        if qtype == "person" and t.type_required and self._role_reason(question, best):
+        if qtype in _WHO and t.type_required and self._role_reason(question, best):
             # a close runner-up that does say the role asked about answers instead
             best = next(
                 (
@@ -732,9 +748,9 @@ class ExtractiveAnswerer:
         if t.type_required:
             if qtype in _TYPE_REQUIRED and best.typed < 1.0:
                 return f"no {qtype} in the evidence"
-            if qtype == "person" and best.typed == 0.0:
+            if qtype in _WHO and best.typed == 0.0:
                 return "no person or organisation in the evidence"
-            if qtype == "person":
+            if qtype in _WHO:
                 return self._role_reason(question, best)
         return ""
 

@@ -21,7 +21,7 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
     ("question", "qtype"),
     [
         ("Kuka on aluehallituksen puheenjohtaja?", "person"),
-        ("Ketkä kuuluivat valmisteluryhmään?", "person"),
+        ("Ketkä kuuluivat valmisteluryhmään?", "people"),
         ("Milloin yhdyspintajaosto kokoontui?", "date"),
         ("millon hyvinvointialue aloittaa?", "date"),
         ("Montako asukasta Keski-Suomessa on?", "number"),
@@ -77,6 +77,8 @@ def test_names_are_not_place_names() -> None:
         ("municipality", "Keski-Suomen kuntien puitesopimus", 0.0),
         ("role", "Valmistelija kunnanjohtaja Helena Vuopionperä-Kovanen", 1.0),
         ("list", "varhaiskasvatuksessa, opetuksessa, maankäytössä ja kaavoituksessa", 1.0),
+        ("list", "Kunnilla ja hyvinvointialueilla on yhteiset asukkaat.", 0.5),
+        ("people", "Liitosta ovat osallistuneet maakuntajohtaja, aluekehitysjohtaja ja muut.", 1.0),
     ],
 )
 def test_type_match(qtype: str, sentence: str, expected: float) -> None:
