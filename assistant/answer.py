@@ -100,6 +100,12 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"phone|telefon\w*|yhteystie\w*|contact)\b",
         ),
         (
+            "money",
+            r"\b(?:paljonko|kuinka paljon|how much)\b.*\b(?:maks|kustan|hint|budjet|rahoit|euro|"
+            r"cost|kost)\w*|\bmitä\b.*\bmaks\w*|\b(?:kustannukset|kustannuksia|hinta|budjetti|"
+            r"talousarvio|budget)\b",
+        ),
+        (
             "number",
             r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
             r"how many|how much|hur många|hur mycket|määrä|määrän|määrää|määrältään|"
@@ -212,6 +218,8 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 MAX_SENTENCES = 3
+_MANNER_RE = re.compile(r"\b\w{4,}(?:sti)\b")
+_MONEY_RE = re.compile(r"€|\beur\w*|\bmilj\w*|\bmrd\b|\bmiljard\w*|\btuhatta\b", re.IGNORECASE)
 _CONJ_RE = re.compile(r"\b(?:sekä|ja|tai)\b")
 
 
@@ -233,7 +241,7 @@ _REASON_RE = re.compile(
 
 _WHO = frozenset({"person", "people"})
 # Question types whose answer must be of that kind, or there is no answer.
-_TYPE_REQUIRED = frozenset({"email", "contact", "number", "date", "role", "municipality"})
+_TYPE_REQUIRED = frozenset({"email", "contact", "money", "number", "date", "role", "municipality"})
 
 
 def question_type(question: str) -> str:
@@ -267,7 +275,9 @@ def counted_noun(question: str) -> str | None:
 _VERB_FORM = re.compile(
     r"(?:m[iy]nen|mis(?:en|ta|tä|e\w+)|m[aä](?:an|än|ssa|ssä|sta|stä|lla|llä|tta|ttä)|"
     r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|[aouyäöe]i|[aeiouyäö]si|isi\w*|"
-    r"n[uy]t|ne(?:et|iden))$"
+    r"n[uy]t|ne(?:et|iden)|"
+    # comparatives and superlatives qualify, they are not what is asked about
+    r"mp[iaä]\w*|mm[aä]n|imm[aä]\w*|imp[aä]\w*)$"
 )
 
 
@@ -356,9 +366,14 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
     if qtype == "list":
         return _list_score(sentence)
     if qtype == "people":
-        return max(_list_score(sentence), type_match("person", sentence, common))
+        # names, offices ("maakuntajohtaja ja aluekehitysjohtaja") or a list of either
+        offices = 1.0 if _ROLE.search(sentence) else 0.0
+        return max(_list_score(sentence), offices, type_match("person", sentence, common))
+    if qtype == "money":
+        return 1.0 if _MONEY_RE.search(sentence) else 0.0
     if qtype == "reason":
-        return 1.0 if _REASON_RE.search(sentence) else 0.3
+        # a reason word, or a manner adverb for "miten/millä tavoin" ("yksimielisesti")
+        return 1.0 if _REASON_RE.search(sentence) or _MANNER_RE.search(sentence) else 0.3
     return 0.0
 
 

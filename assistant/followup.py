@@ -26,7 +26,8 @@ _MARKER = re.compile(r"\s*\[\d+\]")
 # A subordinate clause after a comma ("…, kun kaupunginhallitus tapasi …") sets the scene;
 # the main clause says what is asked.
 _SUBORDINATE = re.compile(
-    r",\s*(?:kun|vaikka|jos|koska|jotta|jolloin|mikäli|kunnes|when|while|if|although)\b",
+    r",\s*(?:kun|vaikka|jos|koska|jotta|jolloin|mikäli|kunnes|josta|jossa|jonka|johon|"
+    r"when|while|if|although)\b",
     re.IGNORECASE,
 )
 _MAX_CARRIED = 12

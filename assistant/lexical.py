@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
     mikä mitkä minkä mitä mistä mihin missä millä miksi miten milloin kuka ketkä kenen ketä keneltä
     kenelle kenestä kehen keillä kenet montako monta paljonko kuinka mikäli kumpi kumman mille
     minä sinä hän me te he hänen heidän meidän teidän minun sinun häntä heitä
-    voin voisin voisi voimme voitte voisiko voiko
+    voin voisin voisi voimme voitte voisiko voiko varten
+    millainen millaiseen millaisen millaista millaisia millaisiin millaisessa millaisella
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
     takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
@@ -76,6 +77,7 @@ FRAME_WORDS = frozenset(
     kysyä kysyn kysyisin lisää lisätietoja lisätietoa kiinni
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
+    liittyvä liittyvän liittyvää liittyvät liittyviä liittyvistä liittyen
     asiakirja asiakirjan asiakirjaa asiakirjat elin elimen elintä elimet dokumentti
     vuodenvaihde vuodenvaihteen vuodenvaihteessa vuodenvaihdetta vuodenvaihteeseen
     vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä juttu jutun juttua jutut jutusta

@@ -25,7 +25,7 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
         ("Milloin yhdyspintajaosto kokoontui?", "date"),
         ("millon hyvinvointialue aloittaa?", "date"),
         ("Montako asukasta Keski-Suomessa on?", "number"),
-        ("Paljonko hanke maksoi?", "number"),
+        ("Paljonko asukkaita on?", "number"),
         ("Millä äänin valtuusto hyväksyi talousarvion?", "number"),
         ("Mikä oli äänestystulos?", "number"),
         ("Mikä on hänen puhelinnumeronsa?", "contact"),
@@ -38,6 +38,8 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
         ("Mistä kunnat vastaavat jatkossa?", "place"),
         ("Minä vuonna uudistus tulee voimaan?", "date"),
         ("Mikä virka hänellä on?", "role"),
+        ("Paljonko hanke maksoi?", "money"),
+        ("Mitä kuntien roolille rahoittamisessa tapahtuu?", "list"),
         ("Monennessako pykälässä asia käsiteltiin?", "number"),
         ("Miksi vuoropuhelua lisätään?", "reason"),
         ("Miten yhteistyö järjestetään?", "reason"),
@@ -79,6 +81,10 @@ def test_names_are_not_place_names() -> None:
         ("list", "varhaiskasvatuksessa, opetuksessa, maankäytössä ja kaavoituksessa", 1.0),
         ("list", "Kunnilla ja hyvinvointialueilla on yhteiset asukkaat.", 0.5),
         ("people", "Liitosta ovat osallistuneet maakuntajohtaja, aluekehitysjohtaja ja muut.", 1.0),
+        ("people", "Liitosta osallistuivat maakuntajohtaja ja aluekehitysjohtaja.", 1.0),
+        ("money", "Hanke maksoi 1,2 miljoonaa euroa.", 1.0),
+        ("money", "Hankkeessa oli kaksi työntekijää.", 0.0),
+        ("reason", "Päätös Hyväksyttiin yksimielisesti.", 1.0),
     ],
 )
 def test_type_match(qtype: str, sentence: str, expected: float) -> None:
