@@ -441,14 +441,22 @@ class ExtractiveAnswerer:
         self._row: dict[tuple[int, int], int] = {k: r for r, k in enumerate(index.sentence_keys)}
         self._spans: list[tuple[int, int]] = []
         self._stems: list[frozenset[str]] = []
+        self._label_of: list[frozenset[str]] = []  # heading stems of label lines
         doc_freq: Counter[str] = Counter()
         seen: set[tuple[str, int]] = set()
         for chunk_pos, i in index.sentence_keys:
             chunk = index.chunks[chunk_pos]
             start, end = _trim_span(chunk.text, *chunk.sentences[i])
             self._spans.append((start, end))
-            sentence_stems = frozenset(stems(standardize(chunk.text[start:end])))
+            sentence = chunk.text[start:end]
+            sentence_stems = frozenset(stems(standardize(sentence)))
             self._stems.append(sentence_stems)
+            # "Kh 10.10.2022 § 237" under an item's heading is about that item
+            self._label_of.append(
+                frozenset(stems(standardize(chunk.heading)))
+                if chunk.heading and _is_label_line(sentence)
+                else frozenset()
+            )
             key = (chunk.doc_id, chunk.start + start)
             if key not in seen:
                 seen.add(key)
@@ -615,9 +623,11 @@ class ExtractiveAnswerer:
         weighted: Sequence[tuple[str, float]],
         sentence: frozenset[str],
         context: frozenset[str],
+        label: frozenset[str] = frozenset(),
     ) -> tuple[float, float]:
         """(support with passage context, support of the sentence alone); ``context`` holds
-        the question terms the sentence's passage mentions."""
+        the question terms the sentence's passage mentions, ``label`` the heading a label line
+        stands under."""
         total = sum(w for _, w in weighted)
         if total <= 0:
             return 0.0, 0.0
@@ -629,6 +639,8 @@ class ExtractiveAnswerer:
             elif any(_compound_match(term, s) for s in sentence) or _split_match(term, sentence):
                 got += 0.7 * w
                 strict += 0.7 * w
+            elif term in label:
+                got += 0.7 * w
             elif term in context:
                 got += 0.4 * w
         return got / total, strict / total
@@ -876,7 +888,9 @@ class ExtractiveAnswerer:
             sentence = self._index.chunks[pos].text[start:end]
             if pos not in in_context:
                 in_context[pos] = self._mentioned(weighted, self._chunk_stems[pos])
-            support, strict = self._support(weighted, self._stems[row], in_context[pos])
+            support, strict = self._support(
+                weighted, self._stems[row], in_context[pos], self._label_of[row]
+            )
             typed = type_match(qtype, sentence, self._common)
             chunk_id = self._index.chunks[pos].chunk_id
             in_register = any(c == chunk_id and (q in sentence or sentence in q) for c, q in boost)
@@ -926,6 +940,12 @@ def _is_answer_sentence(sentence: str) -> bool:
     return (n_words >= 2 and bool(re.search(r"\d", sentence))) or (
         n_words >= 3 and has_name(sentence)
     )
+
+
+def _is_label_line(sentence: str) -> bool:
+    """A minutes' label line ("Kh 10.10.2022 § 237", "Esittelijä Kunnanjohtaja …"): short and
+    not ended like a sentence."""
+    return len(sentence.split()) <= 10 and sentence.rstrip()[-1:] not in ".!?"
 
 
 def _common_prefix(a: str, b: str) -> int:
