@@ -255,7 +255,8 @@ def question_type(question: str) -> str:
 
 
 _COUNTED = re.compile(
-    r"\b(?:montako|montako|kuinka monta|kuinka monen|monenko|montaa|how many|hur många)\s+"
+    r"\b(?:montako|kuinka monta|kuinka monen|kuinka moni|moniko|monenko|montaa|how many|"
+    r"hur många)\s+"
     r"([\w-]+)",
     re.IGNORECASE,
 )
@@ -294,7 +295,7 @@ def role_phrase(question: str) -> list[str] | None:
             low = word.lower()
             if not low.endswith("n") or low in STOPWORDS:
                 break
-            if not re.search(r"(?:[nls]ee|ne)n$", low):  # participles: "valmistelleen"
+            if not re.search(r"(?:[nls]ee|ne|v[aä])n$", low):  # "valmistelleen", "-vän"
                 phrase.append(word)
         return stems(" ".join(reversed(phrase)))
     return None
@@ -639,7 +640,7 @@ class ExtractiveAnswerer:
             elif any(_compound_match(term, s) for s in sentence) or _split_match(term, sentence):
                 got += 0.7 * w
                 strict += 0.7 * w
-            elif term in label:
+            elif label and any(_compound_match(term, s) for s in label):
                 got += 0.7 * w
             elif term in context:
                 got += 0.4 * w

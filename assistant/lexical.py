@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
     mikä mitkä minkä mitä mistä mihin missä millä miksi miten milloin kuka ketkä kenen ketä keneltä
     kenelle kenestä kehen keillä kenet montako monta paljonko kuinka mikäli kumpi kumman mille
     minä sinä hän me te he hänen heidän meidän teidän minun sinun häntä heitä
-    voin voisin voisi voimme voitte voisiko voiko varten
+    voin voisin voisi voimme voitte voisiko voiko varten nähden toisiinsa toistensa
     millainen millaiseen millaisen millaista millaisia millaisiin millaisessa millaisella
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
@@ -78,6 +78,8 @@ FRAME_WORDS = frozenset(
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     liittyvä liittyvän liittyvää liittyvät liittyviä liittyvistä liittyen
+    asia asian asiaa asiat asioita asioista asioihin asioissa asioiden asiassa
+    aihe aiheena aiheen aiheita pääaihe pääaiheena pääaiheen teema teemana pääteema pääteemana
     asiakirja asiakirjan asiakirjaa asiakirjat elin elimen elintä elimet dokumentti
     vuodenvaihde vuodenvaihteen vuodenvaihteessa vuodenvaihdetta vuodenvaihteeseen
     vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä juttu jutun juttua jutut jutusta
@@ -145,6 +147,10 @@ COLLOQUIAL = {
     "siel": "siellä",
     "tääl": "täällä",
     "nykyää": "nykyään",
+    "mite": "miten",
+    "sit": "sitten",
+    "siit": "siitä",
+    "tost": "tosta",
     "nyky": "nykyään",
 }
 
