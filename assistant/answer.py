@@ -264,10 +264,20 @@ _COUNTED = re.compile(
 
 def counted_noun(question: str) -> str | None:
     """The stem of what a "how many" question counts ("Montako asukasta …" → "asuka")."""
-    match = _COUNTED.search(standardize(question))
+    text = standardize(question)
+    match = _COUNTED.search(text)
     if not match:
         return None
-    found = stems(match.group(1))
+    if re.search(r"\bmoni(?:ko)?\s", match.group(), re.IGNORECASE):
+        # "Kuinka moni kunnanhallituksen jäsen oli …": nominative, the head noun comes last
+        phrase = []
+        for word in words(text[match.start(1) :]):
+            if word in STOPWORDS:
+                break
+            phrase.append(word)
+        found = stems(phrase[-1]) if phrase else []
+    else:
+        found = stems(match.group(1))
     return found[0] if found else None
 
 
@@ -828,7 +838,7 @@ class ExtractiveAnswerer:
         the noun after "montako"/"kuinka monta" when there is one, otherwise some question
         term other than a proper name — not merely share the place."""
         row = self._row[(cand.chunk_pos, cand.sentence)]
-        topic = [s for s in known if s not in entities]
+        topic = [s for s in known if s not in entities and not s.isdigit()]
         said = [s for s in topic if any(_compound_match(s, have) for have in self._stems[row])]
         noun = counted_noun(question)
         if noun:

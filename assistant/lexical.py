@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
     mikä mitkä minkä mitä mistä mihin missä millä miksi miten milloin kuka ketkä kenen ketä keneltä
     kenelle kenestä kehen keillä kenet montako monta paljonko kuinka mikäli kumpi kumman mille
     minä sinä hän me te he hänen heidän meidän teidän minun sinun häntä heitä
-    voin voisin voisi voimme voitte voisiko voiko varten nähden toisiinsa toistensa
+    voin voisin voisi voimme voitte voisiko voiko varten nähden toisiinsa toistensa moni moniko
     millainen millaiseen millaisen millaista millaisia millaisiin millaisessa millaisella
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi

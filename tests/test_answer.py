@@ -130,6 +130,7 @@ def test_counted_noun_is_what_how_many_counts() -> None:
     assert counted_noun("Montako asukasta Jyväskylässä on?") == stems("asukasta")[0]
     assert counted_noun("Kuinka monen kuukauden päästä uudistus alkaa?") == stems("kuukauden")[0]
     assert counted_noun("Paljonko hanke maksoi?") is None
+    assert counted_noun("Kuinka moni kunnanhallituksen jäsen oli paikalla?") == stems("jäsen")[0]
 
 
 def test_verb_forms_are_told_from_nouns() -> None:
