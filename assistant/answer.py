@@ -165,7 +165,10 @@ _DATE_RE = re.compile(
     r"\b\d{1,2}\.\d{1,2}\.(?:\d{4})?|\b(?:19|20)\d{2}\b|"
     r"\b(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuu\w*|"
     r"\b(?:maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|sunnuntai)\w*|"
-    r"\b(?:kevää|kesä|syksy|talve)\w*|\bvuo(?:den|si|nna)\b",
+    r"\b(?:kevää|kesä|syksy|talve)\w*|"
+    # relative dates: "ensi vuoden alussa", "tänä vuonna", "vuoden lopussa"
+    r"\b(?:ensi|tänä|viime|kuluvan|tulevan|edellisen)\s+(?:vuo|kuu|viiko)\w*|"
+    r"\bvuoden\s+(?:alu|lopu|vaihtee)\w*",
     re.IGNORECASE,
 )
 _NUMBER_RE = re.compile(
