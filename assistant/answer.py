@@ -190,7 +190,8 @@ _ORG_RE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_RE = re.compile(
-    r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|an|en|in|on|un|ään|aan)\b|"
+    # a capitalised word in a local case (not the genitive "-n" that names and bodies take)
+    r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|ään|aan|iin|uun|seen)\b|"
     r"\b\w+(?:salissa|osoitteessa|kaupungintalo\w*)\b|https?://",
 )
 _SEQUENCE = re.compile(
