@@ -96,7 +96,8 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("email", r"\b(sähköpost\w*|e-?mail\w*|s-?posti\w*|e-?post\w*)\b"),
         (
             "contact",
-            r"\b(puhelin\w*|numero\w*|soitta\w*|tavoit\w*|sähköpost\w*|e-?mail|"
+            r"\b(puhelin\w*|numero\w*|soitta\w*|tavoit(?:taa|tan|tat|tais\w*|ettav\w*)|"
+            r"sähköpost\w*|e-?mail|"
             r"phone|telefon\w*|yhteystie\w*|contact)\b",
         ),
         (
@@ -260,7 +261,7 @@ def question_type(question: str) -> str:
 
 _COUNTED = re.compile(
     r"\b(?:montako|kuinka monta|kuinka monen|kuinka moni|moniko|monenko|montaa|how many|"
-    r"hur många)\s+"
+    r"hur många|kuinka paljon|paljonko)\s+"
     r"([\w-]+)",
     re.IGNORECASE,
 )
@@ -272,7 +273,15 @@ def counted_noun(question: str) -> str | None:
     match = _COUNTED.search(text)
     if not match:
         return None
-    if re.search(r"\bmoni(?:ko)?\s", match.group(), re.IGNORECASE):
+    if re.search(r"\b(?:paljon|paljonko)\s", match.group(), re.IGNORECASE):
+        # "kuinka paljon Jyväskylässä on asukkaita": the first partitive noun is counted
+        partitive = [
+            w
+            for w in words(text[match.start(1) :])
+            if w not in STOPWORDS and re.search(r"(?:[aeiouyäö]t[aä]|tt[aä]|[aeiouyäö][aä])$", w)
+        ]
+        found = stems(partitive[0]) if partitive else []
+    elif re.search(r"\bmoni(?:ko)?\s", match.group(), re.IGNORECASE):
         # "Kuinka moni kunnanhallituksen jäsen oli …": nominative, the head noun comes last
         phrase = []
         for word in words(text[match.start(1) :]):
@@ -550,13 +559,16 @@ class ExtractiveAnswerer:
         return known, unknown
 
     def _restored(self, term: str) -> str | None:
-        """Spoken Finnish drops a final vowel ("puitesopimuksest", "yhdyspintoi"): the corpus
-        stem of the word with the vowel put back."""
+        """Spoken Finnish drops a final vowel ("puitesopimuksest", "yhdyspintoi"), the stemmer
+        keeps the -ks- of s-stem nouns ("kierroks"): the corpus stem of the word's other form."""
         if len(term) < 5 or term[-1] in "aeiouyäö":
             return None
-        for vowel in "aäi":
-            found = stems(term + vowel)
-            if found and found[0] in self._idf:
+        forms = [term + vowel for vowel in "aäi"]
+        if term.endswith("ks"):  # s-stem nouns: "kierroksen" ~ "kierros"
+            forms.append(term[:-2] + "s")
+        for form in forms:
+            found = stems(form)
+            if found and (found[0] in self._idf or found[0] in self._blob):
                 return found[0]
         return None
 
@@ -811,7 +823,7 @@ class ExtractiveAnswerer:
         and say the role and whose it is ("Keski-Suomen aluehallituksen puheenjohtaja"), or
         say who leads Y — not a neighbouring role or body."""
         row = self._row[(cand.chunk_pos, cand.sentence)]
-        have = self._stems[row]
+        have = self._stems[row] | self._label_of[row]
 
         def said(terms: Sequence[str]) -> bool:
             return all(any(_compound_match(term, s) for s in have) for term in terms)

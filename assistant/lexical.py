@@ -24,6 +24,7 @@ STOPWORDS = frozenset(
     kenelle kenestä kehen keillä kenet montako monta paljonko kuinka mikäli kumpi kumman mille
     minä sinä hän me te he hänen heidän meidän teidän minun sinun häntä heitä
     voin voisin voisi voimme voitte voisiko voiko varten nähden toisiinsa toistensa moni moniko
+    haluaa haluat haluaisi haluaisit halutaan haluaisimme
     millainen millaiseen millaisen millaista millaisia millaisiin millaisessa millaisella
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
