@@ -17,7 +17,7 @@ from .lexical import (
     FRAME_WORDS,
     STOPWORDS,
     is_foreign,
-    names_municipality,
+    municipalities_in,
     standardize,
     stems,
     words,
@@ -384,7 +384,7 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
     if qtype == "role":
         return 1.0 if _ROLE.search(sentence) else 0.0
     if qtype == "municipality":
-        return 1.0 if names_municipality(sentence) else 0.0
+        return 1.0 if municipalities_in(sentence) else 0.0
     if qtype == "place":
         return 1.0 if _PLACE_RE.search(sentence[1:]) else 0.0
     if qtype == "list":
@@ -802,6 +802,8 @@ class ExtractiveAnswerer:
         if t.type_required:
             if qtype in _TYPE_REQUIRED and best.typed < 1.0:
                 return f"no {qtype} in the evidence"
+            if qtype == "municipality" and not self._new_municipality(question, best):
+                return "the only municipality in the evidence is the one asked about"
             if qtype in _WHO and best.typed == 0.0:
                 return "no person or organisation in the evidence"
             if qtype in _WHO:
@@ -817,6 +819,12 @@ class ExtractiveAnswerer:
         sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
         said = {m.lower()[:4] for m in _SEQUENCE.findall(sentence)}
         return all(w.lower()[:4] in said for w in wanted)
+
+    def _new_municipality(self, question: str, cand: _Candidate) -> bool:
+        """ "Mihin kuntaan … Jyväskylän jälkeen?": the answer names a municipality the question
+        does not already name."""
+        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        return bool(municipalities_in(sentence) - municipalities_in(question))
 
     def _role_reason(self, question: str, cand: _Candidate) -> str:
         """For "who is the X of Y" and "who leads Y": the sentence itself must name a person

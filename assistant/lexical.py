@@ -99,14 +99,14 @@ MUNICIPALITIES = tuple(
     """.split()
 )
 _MUNICIPALITY_RE = re.compile(
-    r"\b(?:" + "|".join(m[: max(4, len(m) - 2)] for m in MUNICIPALITIES) + r")\w*",
+    r"\b(" + "|".join(m[: max(4, len(m) - 2)] for m in MUNICIPALITIES) + r")\w*",
     re.IGNORECASE,
 )
 
 
-def names_municipality(text: str) -> bool:
-    """True when ``text`` names a Finnish municipality (in any case form)."""
-    return bool(_MUNICIPALITY_RE.search(normalize(text)))
+def municipalities_in(text: str) -> frozenset[str]:
+    """The Finnish municipalities ``text`` names (in any case form), by their stems."""
+    return frozenset(m.group(1) for m in _MUNICIPALITY_RE.finditer(normalize(text)))
 
 
 # Spoken and abbreviated Finnish → standard forms (whole words only).
