@@ -195,6 +195,12 @@ _PLACE_RE = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäö-]+(?:ssa|ssä|lla|llä|lle|lta|ltä|sta|stä|ään|aan|iin|uun|seen)\b|"
     r"\b\w+(?:salissa|osoitteessa|kaupungintalo\w*)\b|https?://",
 )
+# "Where was it held": a meeting or event, whose answer is a place and nothing else.
+_VENUE = re.compile(
+    r"\b(?:pidettiin|pidetään|pidettävä\w*|järjestettiin|järjestetään|kokoontui\w*|"
+    r"kokoontu\w*|held|met|meet|hölls|träffades|samlades)\b",
+    re.IGNORECASE,
+)
 _SEQUENCE = re.compile(
     r"\b(seuraav\w*|ensimmäi\w*|viimei\w*|edelli\w*|next|first|last|nästa|första|sista)",
     re.IGNORECASE,
@@ -802,6 +808,8 @@ class ExtractiveAnswerer:
         if t.type_required:
             if qtype in _TYPE_REQUIRED and best.typed < 1.0:
                 return f"no {qtype} in the evidence"
+            if qtype == "place" and best.typed < 1.0 and _VENUE.search(question):
+                return "no place in the evidence"
             if qtype == "municipality" and not self._new_municipality(question, best):
                 return "the only municipality in the evidence is the one asked about"
             if qtype in _WHO and best.typed == 0.0:
