@@ -20,6 +20,7 @@ from .lexical import (
     municipalities_in,
     standardize,
     stems,
+    without_generic_tail,
     words,
 )
 from .retrieve import Passage
@@ -250,6 +251,8 @@ _REASON_RE = re.compile(
 )
 
 
+# A question opened by a verb with -ko/-kö ("Onko", "Hyväksyikö") asks yes or no.
+_YES_NO = re.compile(r"^(?!monta|paljon|mone|mont|kuinka)\w+(?:ko|kö)$")
 _WHO = frozenset({"person", "people"})
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset({"email", "contact", "money", "number", "date", "role", "municipality"})
@@ -259,6 +262,9 @@ def question_type(question: str) -> str:
     """The kind of answer a question asks for: email, contact (phone or any), number, date,
     role (an office), person, municipality, place, list, reason, or ``other``."""
     question = standardize(question)
+    first = words(question)[:1]
+    if first and _YES_NO.match(first[0]):
+        return "other"  # "Onko …, kuka …?" asks yes or no, whatever words follow
     for name, pattern in _QTYPE_PATTERNS:
         if pattern.search(question):
             return name
@@ -326,7 +332,7 @@ def role_phrase(question: str) -> list[str] | None:
                 break
             if not re.search(r"(?:[nls]ee|ne|v[aä])n$", low):  # "valmistelleen", "-vän"
                 phrase.append(word)
-        return stems(" ".join(reversed(phrase)))
+        return [without_generic_tail(s) for s in stems(" ".join(reversed(phrase)))]
     return None
 
 
@@ -543,6 +549,9 @@ class ExtractiveAnswerer:
             if self._prefixes_word(term):
                 known.append(term)  # a stem the stemmer cut short; it matches inside compounds
                 continue
+            if len(term) >= 4 and term[:-1] in self._idf:
+                known.append(term[:-1])  # a case ending's first letter left on: "työs" ~ "työ"
+                continue
             if len(term) >= 7 and self._prefixes_word(term[:-1]):
                 known.append(term[:-1])  # stem-final vowel alternation: "toimialo" ~ "toimiala"
                 continue
@@ -698,8 +707,8 @@ class ExtractiveAnswerer:
         # An inflected verb the corpus lacks ("palkattavaksi", "yhdistyy") says what happens,
         # in words of its own; it is no sign that the documents lack the subject.
         verbal = verb_stems(question)
-        # a stem of three letters or fewer is what the stemmer left of a short word, not a term
-        own_unknown = [s for s in own_unknown if s not in verbal and len(s) > 3]
+        # a stem of four letters or fewer is what the stemmer left of a short word, not a term
+        own_unknown = [s for s in own_unknown if s not in verbal and len(s) > 4]
         carried_known, _ = self.resolve_terms(terms.carried)
         weighted = [(s, self._weight(s)) for s in dict.fromkeys(own_known)]
         weighted += [

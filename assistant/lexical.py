@@ -488,10 +488,19 @@ def question_stems(question: str) -> list[str]:
     text = to_finnish_terms(question) if is_foreign(question) else standardize(question)
     frame = _frame_stems()
     return [
-        s
+        without_generic_tail(s)
         for s in stems(text)
         if s not in frame and not any(len(f) >= 6 and s.startswith(f[:6]) for f in frame)
     ]
+
+
+def without_generic_tail(stem: str) -> str:
+    """ "puitesopimusasia" asks about "puitesopimus": a compound ending in a generic noun
+    (asia, juttu) means its first part."""
+    for tail in ("asia", "jutu", "juttu"):
+        if stem.endswith(tail) and len(stem) - len(tail) >= 5:
+            return stem[: -len(tail)]
+    return stem
 
 
 def entity_stems(question: str) -> list[str]:

@@ -46,6 +46,8 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
         ("Who chairs the regional government?", "person"),
         ("När behandlade kommunstyrelsen avtalet?", "date"),
         ("Kerro puitesopimuksesta.", "other"),
+        ("Onko asukkaalle olennaista, kuka palvelut järjestää?", "other"),
+        ("Hyväksyikö aluevaltuusto sopimuksen?", "other"),
     ],
 )
 def test_question_type(question: str, qtype: str) -> None:
@@ -162,3 +164,12 @@ def test_scene_setting_clause_is_context() -> None:
     standalone = condense("Kuka oli puheenjohtaja, kun hallitukset tapasivat?", None)
     assert set(stems("hallitukset")) <= set(standalone.carried_stems)
     assert not set(stems("hallitukset")) & set(standalone.own_stems)
+
+
+def test_generic_compound_tail_means_the_first_part() -> None:
+    assert question_stems("Mikä on puitesopimusasian diaarinumero?")[0] == stems("puitesopimus")[0]
+
+
+def test_relative_dates_are_dates_and_durations_are_not() -> None:
+    assert type_match("date", "Tehtävät siirtyvät ensi vuoden alussa.") == 1.0
+    assert type_match("date", "Suunnitelma tehdään kahden vuoden päästä.") == 0.0
