@@ -127,6 +127,7 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "role",
             r"\b(virka|virkansa|virkaa|virassa|viran|virkanimik\w*|ammat\w*|tehtävänimik\w*|"
+            r"(?<=mikä )(?:\w+ ){0,3}rooli(?:nsa|na)?|roolissa|"
             r"titteli\w*|job title)\b",
         ),
         # plural "who": the answer is often a list of people, offices or bodies
@@ -310,7 +311,8 @@ def counted_noun(question: str) -> str | None:
 # the conditional, and nouns made from verbs ("päättyminen").
 _VERB_FORM = re.compile(
     r"(?:m[iy]nen|mis(?:en|ta|tä|e\w+)|m[aä](?:an|än|ssa|ssä|sta|stä|lla|llä|tta|ttä)|"
-    r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|[aouyäöe]i|[aeiouyäö]si|isi\w*|"
+    r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|(?<![mk])aa|(?<![mk])ää|[aouyäöe]i|"
+    r"[aeiouyäö]si|isi\w*|"
     r"n[uy]t|ne(?:et|iden)|"
     # comparatives and superlatives qualify, they are not what is asked about
     r"mp[iaä]\w*|mm[aä]n|imm[aä]\w*|imp[aä]\w*)$"
@@ -348,6 +350,22 @@ def led_object(question: str) -> list[str] | None:
         if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
     ]
     return stems(after[-1])[:1] if after else []
+
+
+_KIND = re.compile(
+    r"\b(?:mikä|mitä|minkä|mitkä|millainen|millaista|millaisia|which|what)\s+([\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def asked_kind(question: str) -> str | None:
+    """The stem of the noun that names what kind of thing is asked ("Mitä puoluetta …" →
+    "puolue"): when the documents never use it, they hold no such thing."""
+    match = _KIND.search(standardize(question))
+    if not match or match.group(1).lower() in STOPWORDS:
+        return None
+    found = stems(match.group(1))
+    return found[0] if found else None
 
 
 def verb_stems(question: str) -> frozenset[str]:
@@ -749,7 +767,10 @@ class ExtractiveAnswerer:
             score=round(best.score, 3),
             entities_missing=float(entities_missing),
         )
-        long_unknown = any(len(term) >= t.unknown_len for term in own_unknown)
+        kind = asked_kind(question)
+        long_unknown = any(len(term) >= t.unknown_len for term in own_unknown) or (
+            kind is not None and kind in own_unknown
+        )
         reason = self._abstain_reason(
             question, qtype, unknown_share, best, entities_missing, long_unknown
         )

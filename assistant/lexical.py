@@ -77,6 +77,7 @@ FRAME_WORDS = frozenset(
     vuotena taho tahot taholle taho organisaatio organisaatiossa organisaation
     kysyä kysyn kysyisin lisää lisätietoja lisätietoa kiinni
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
+    rooli roolinsa roolia roolissa roolina asema asemansa asemassa
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     liittyvä liittyvän liittyvää liittyvät liittyviä liittyvistä liittyen
     asia asian asiaa asiat asioita asioista asioihin asioissa asioiden asiassa
@@ -497,9 +498,9 @@ def question_stems(question: str) -> list[str]:
 def without_generic_tail(stem: str) -> str:
     """ "puitesopimusasia" asks about "puitesopimus": a compound ending in a generic noun
     (asia, juttu) means its first part."""
-    for tail in ("asia", "jutu", "juttu"):
-        if stem.endswith(tail) and len(stem) - len(tail) >= 5:
-            return stem[: -len(tail)]
+    match = re.search(r"(?:asi[aoe]|jut+u)\w?$", stem)
+    if match and match.start() >= 5:
+        return stem[: match.start()]
     return stem
 
 

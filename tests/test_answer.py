@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import (
+    asked_kind,
     counted_noun,
     has_name,
     led_object,
@@ -38,6 +39,7 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
         ("Mistä kunnat vastaavat jatkossa?", "place"),
         ("Minä vuonna uudistus tulee voimaan?", "date"),
         ("Mikä virka hänellä on?", "role"),
+        ("Mikä rooli Jaakko Selinillä on?", "role"),
         ("Paljonko hanke maksoi?", "money"),
         ("Mitä kuntien roolille rahoittamisessa tapahtuu?", "list"),
         ("Monennessako pykälässä asia käsiteltiin?", "number"),
@@ -173,3 +175,8 @@ def test_generic_compound_tail_means_the_first_part() -> None:
 def test_relative_dates_are_dates_and_durations_are_not() -> None:
     assert type_match("date", "Tehtävät siirtyvät ensi vuoden alussa.") == 1.0
     assert type_match("date", "Suunnitelma tehdään kahden vuoden päästä.") == 0.0
+
+
+def test_asked_kind_is_the_noun_after_the_question_word() -> None:
+    assert asked_kind("Mitä puoluetta hän edustaa?") == stems("puoluetta")[0]
+    assert asked_kind("Mikä on hänen puhelinnumeronsa?") is None
