@@ -233,7 +233,9 @@ _ANAPHORA = re.compile(
 MAX_SENTENCES = 3
 _MANNER_RE = re.compile(r"\b\w{4,}(?:sti)\b")
 _MONEY_RE = re.compile(r"€|\beur\w*|\bmilj\w*|\bmrd\b|\bmiljard\w*|\btuhatta\b", re.IGNORECASE)
-_CONJ_RE = re.compile(r"\b(?:sekä|ja|tai)\b")
+# "sote- ja maakuntauudistus" joins parts of one word, not items of a list
+_CONJ_RE = re.compile(r"(?<!-)\s(?:sekä|ja|tai)\b")
+_PART_CONJ_RE = re.compile(r"-\s(?:sekä|ja|tai)\b")
 
 
 def _list_score(sentence: str) -> float:
@@ -242,7 +244,8 @@ def _list_score(sentence: str) -> float:
     conj = len(_CONJ_RE.findall(sentence))
     if commas >= 2 or (commas and conj):
         return 1.0
-    return 0.5 if conj else 0.0
+    # "valmius- ja varautumisasiat" is a pair too, but no more than a pair
+    return 0.5 if conj or _PART_CONJ_RE.search(sentence) else 0.0
 
 
 _REASON_RE = re.compile(
@@ -256,7 +259,9 @@ _REASON_RE = re.compile(
 _YES_NO = re.compile(r"^(?!monta|paljon|mone|mont|kuinka)\w+(?:ko|kö)$")
 _WHO = frozenset({"person", "people"})
 # Question types whose answer must be of that kind, or there is no answer.
-_TYPE_REQUIRED = frozenset({"email", "contact", "money", "number", "date", "role", "municipality"})
+_TYPE_REQUIRED = frozenset(
+    {"email", "contact", "money", "number", "date", "role", "municipality", "people"}
+)
 
 
 def question_type(question: str) -> str:

@@ -84,6 +84,8 @@ def test_names_are_not_place_names() -> None:
         ("role", "Valmistelija kunnanjohtaja Helena Vuopionperä-Kovanen", 1.0),
         ("list", "varhaiskasvatuksessa, opetuksessa, maankäytössä ja kaavoituksessa", 1.0),
         ("list", "Kunnilla ja hyvinvointialueilla on yhteiset asukkaat.", 0.5),
+        ("list", "Esiteltiin visiota siitä, miten sote- ja maakuntauudistus organisoituu.", 0.5),
+        ("people", "Esiteltiin visiota siitä, miten sote- ja maakuntauudistus organisoituu.", 0.5),
         ("people", "Liitosta ovat osallistuneet maakuntajohtaja, aluekehitysjohtaja ja muut.", 1.0),
         ("people", "Liitosta osallistuivat maakuntajohtaja ja aluekehitysjohtaja.", 1.0),
         ("money", "Hanke maksoi 1,2 miljoonaa euroa.", 1.0),
