@@ -37,6 +37,7 @@ lint: install-dev
 test: lint
 	$(PY) -m pytest -q -ra
 	$(PY) -m evals --gate
+	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate
 
 eval: install
 	$(PY) -m evals --compare

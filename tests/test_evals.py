@@ -520,3 +520,22 @@ def test_gate_fails_on_an_unmet_threshold(
         base_settings=corpus_settings,
     )
     assert code == 0
+
+
+def test_independent_set_is_answerable_from_the_corpus() -> None:
+    """Every answerable question of the independent set has an accepted answer in one of its
+    gold documents as ingested; unanswerable ones name no document; ids are unique."""
+    questions = load_gold(ROOT / "evals" / "independent" / "independent.jsonl")
+    assert len(questions) >= 600
+    assert len({q.id for q in questions}) == len(questions)
+    corpus = {p.stem: m.normalise(p.read_text("utf-8")) for p in (ROOT / "corpus").glob("*.txt")}
+    check_doc_ids(questions, corpus)
+    for q in questions:
+        if not q.answerable:
+            assert not q.gold_docs and not q.answers, q.id
+        else:
+            assert any(m.answer_hit(corpus[d], q.answers) for d in q.gold_docs), q.id
+    t = load_thresholds(ROOT / "evals" / "thresholds_independent.toml")
+    for metric in ("answer_hit", "citation_recall", "abstain_recall"):
+        assert 0.9 <= t["min"][metric] <= 1.0, metric
+    assert t["max"]["false_abstain_rate"] <= 0.1
