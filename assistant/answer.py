@@ -258,6 +258,8 @@ _REASON_RE = re.compile(
 # A question opened by a verb with -ko/-kö ("Onko", "Hyväksyikö") asks yes or no.
 _YES_NO = re.compile(r"^(?!monta|paljon|mone|mont|kuinka)\w+(?:ko|kö)$")
 _WHO = frozenset({"person", "people"})
+# A finite verb (past, passive, perfect, 3rd person present), not a noun made from one.
+_FINITE = re.compile(r"(?:[aeiouyäö]i|ttiin|tiin|n[uy]t|neet|ee|aa|ää|yy|uu|vat|vät)$")
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset(
     {"email", "contact", "money", "number", "date", "role", "municipality", "people"}
@@ -845,6 +847,8 @@ class ExtractiveAnswerer:
                 return f"no {qtype} in the evidence"
             if qtype == "place" and best.typed < 1.0 and _VENUE.search(question):
                 return "no place in the evidence"
+            if not self._states_outcome(question, best):
+                return "the evidence does not say whether it happened"
             if qtype == "municipality" and not self._new_municipality(question, best):
                 return "the only municipality in the evidence is the one asked about"
             if qtype in _WHO and best.typed == 0.0:
@@ -862,6 +866,19 @@ class ExtractiveAnswerer:
         sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
         said = {m.lower()[:4] for m in _SEQUENCE.findall(sentence)}
         return all(w.lower()[:4] in said for w in wanted)
+
+    def _states_outcome(self, question: str, cand: _Candidate) -> bool:
+        """ "Hyväksyikö aluevaltuusto …?": the sentence must say it with the verb itself
+        ("hyväksyttiin", "hyväksyi"), not name it ("ehdottaa … hyväksymistä")."""
+        first = words(standardize(question))[:1]
+        if not first or not _YES_NO.match(first[0]) or first[0][:2] in ("on", "ov", "ol"):
+            return True
+        verb = first[0][:-2]
+        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        return (
+            any(w[:5] == verb[:5] and _FINITE.search(w) for w in words(sentence) if len(verb) >= 5)
+            or len(verb) < 5
+        )
 
     def _new_municipality(self, question: str, cand: _Candidate) -> bool:
         """ "Mihin kuntaan … Jyväskylän jälkeen?": the answer names a municipality the question
