@@ -327,9 +327,9 @@ _VERB_FORM = re.compile(
 
 
 def role_phrase(question: str) -> list[str] | None:
-    """Stems of the role a question names and the genitives before it ("Keski-Suomen
-    aluehallituksen puheenjohtaja" → keski, suome, aluehallitu, puheenjohtaj); participles
-    in between ("valmistelleen") are left out. None when no role noun is named."""
+    """Stems of the role a question names and the genitives before it ("Kuntaliiton
+    hallituksen puheenjohtaja" → kuntaliito, hallituks, puheenjohtaj); participles in between
+    ("valmistelleen") are left out. None when no role noun is named."""
     tokens = re.findall(r"[\w]+", standardize(question))
     for i, token in enumerate(tokens):
         if not _ROLE.search(token):
@@ -376,7 +376,8 @@ def asked_kind(question: str) -> str | None:
 
 
 def verb_stems(question: str) -> frozenset[str]:
-    """Stems of the words of ``question`` that look like inflected verbs."""
+    """Stems of the words of ``question`` that look like inflected verbs (or comparatives):
+    words that say what happens or how much, not what the question is about."""
     verbal = [w for w in words(question) if len(w) >= 6 and _VERB_FORM.search(w)]
     return frozenset(stems(" ".join(verbal)))
 
