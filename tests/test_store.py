@@ -101,13 +101,18 @@ def test_incremental_add_change_delete(tmp_corpus: Path, tmp_path: Path, embeddi
     )
 
 
+def set_in_manifest(settings: Settings, key: str, value: str) -> None:
+    """Pretend the index was built under other conditions."""
+    path = settings.index_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest[key] = value
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_model_change_rebuilds_everything(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
     settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
     store.update(settings, embeddings)
-    manifest_path = settings.index_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["model_id"] = "some-other-model"
-    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    set_in_manifest(settings, "model_id", "some-other-model")
     assert store.index_status(settings, embeddings) == "stale"
     report = store.update(settings, embeddings)
     assert report.rebuilt
@@ -122,17 +127,13 @@ def test_lexicon_change_rebuilds_bm25_without_embedding(
 ) -> None:
     settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
     store.update(settings, embeddings)
-    manifest_path = settings.index_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["lexicon"] = "an-older-stopword-list"
-    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    set_in_manifest(settings, "lexicon", "an-older-stopword-list")
     assert store.index_status(settings, embeddings) == "stale"
     report = store.update(settings, embeddings)
     assert report.embedded == 0 and not report.rebuilt
     assert store.index_status(settings, embeddings) == "ok"
     # opening an index written under another lexicon brings it in step
-    manifest["lexicon"] = "an-older-stopword-list"
-    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    set_in_manifest(settings, "lexicon", "an-older-stopword-list")
     store.load(settings, embeddings)
     assert store.index_status(settings, embeddings) == "ok"
 
