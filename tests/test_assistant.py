@@ -172,36 +172,26 @@ def test_cli_ask_json_first_passage(corpus_settings, assistant) -> None:  # type
         "HF_HUB_OFFLINE": "1",
         "ANONYMIZED_TELEMETRY": "False",
     }
-    out = subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", CHAIR, "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    out = cli("ask", CHAIR, "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     first = data["passages"][0]
     assert first["doc_id"] == "2022-09-28-jyvaskyla-aluehallitus"
     assert "Maria Kaisa Aula" in first["text"]
-    plain = subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", CHAIR, "-k", "3"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    plain = cli("ask", CHAIR, "-k", "3")
     assert plain.returncode == 0 and "Lähteet:" in plain.stdout
-    stats = subprocess.run(
-        [sys.executable, "-m", "assistant", "stats"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    stats = cli("stats")
     assert stats.returncode == 0 and "Asiakirjoja 5" in stats.stdout
 
 

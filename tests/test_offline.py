@@ -52,33 +52,22 @@ def test_index_and_ask_without_network(tmp_path: Path) -> None:
     )
     assert check.returncode != 0, "the namespace unexpectedly has network"
 
-    index = subprocess.run(
-        ["unshare", "-n", sys.executable, "-m", "assistant", "index"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    def offline(*args: str, timeout: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["unshare", "-n", sys.executable, "-m", "assistant", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    index = offline("index", timeout=600)
     assert index.returncode == 0, index.stderr
     assert "Lisätty 5" in index.stdout
 
-    ask = subprocess.run(
-        [
-            "unshare",
-            "-n",
-            sys.executable,
-            "-m",
-            "assistant",
-            "ask",
-            "--json",
-            "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    ask = offline(
+        "ask", "--json", "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?", timeout=300
     )
     assert ask.returncode == 0, ask.stderr
     answer = json.loads(ask.stdout)
