@@ -316,9 +316,11 @@ def counted_noun(question: str) -> str | None:
 
 # Finnish verb forms by their endings: infinitives and participles, passives, 3rd persons,
 # the conditional, and nouns made from verbs ("päättyminen").
+# the question clitic, spoken "-ks" included ("sovittiinks", "äänestettiinkö")
+_CLITIC = re.compile(r"(?:k[oö]s?|ks)$")
 _VERB_FORM = re.compile(
     r"(?:m[iy]nen|mis(?:en|ta|tä|e\w+)|m[aä](?:an|än|ssa|ssä|sta|stä|lla|llä|tta|ttä)|"
-    r"t?t[aä]v[aä]\w*|ttiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|(?<![mk])aa|(?<![mk])ää|[aouyäöe]i|"
+    r"t?t[aä]v[aä]\w*|tiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|(?<![mk])aa|(?<![mk])ää|[aouyäöe]i|"
     r"[aeiouyäö]si|isi\w*|"
     r"n[uy]t|ne(?:et|iden)|"
     # comparatives and superlatives qualify, they are not what is asked about
@@ -378,7 +380,9 @@ def asked_kind(question: str) -> str | None:
 def verb_stems(question: str) -> frozenset[str]:
     """Stems of the words of ``question`` that look like inflected verbs (or comparatives):
     words that say what happens or how much, not what the question is about."""
-    verbal = [w for w in words(question) if len(w) >= 6 and _VERB_FORM.search(w)]
+    verbal = [
+        w for w in words(question) if len(w) >= 6 and _VERB_FORM.search(_CLITIC.sub("", w))
+    ]
     return frozenset(stems(" ".join(verbal)))
 
 

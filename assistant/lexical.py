@@ -331,7 +331,16 @@ GLOSSARY = {
     "expertise": "osaaminen",
     "counties": "hyvinvointialue",
     "subgroups": "alatyöryhmä",
+    "invite": "kutsua",
+    "invited": "kutsua",
+    "continue": "jatkaa",
+    "continuing": "jatkaa",
+    "attend": "osallistua",
+    "participate": "osallistua",
     # Swedish
+    "delta": "osallistua",
+    "deltar": "osallistua",
+    "deltog": "osallistua",
     "mellersta finland": "Keski-Suomi",
     "mellersta finlands": "Keski-Suomi",
     "samlades": "kokoontui",
@@ -431,6 +440,22 @@ GLOSSARY = {
 _PHRASES = sorted((k for k in GLOSSARY if " " in k), key=len, reverse=True)
 
 
+# Swedish and English inflection endings, longest first ("arbetsgruppernas", "möten", "boards")
+_FOREIGN_ENDINGS = ("ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "ets", "en", "et")
+_FOREIGN_ENDINGS += ("na", "s", "n")
+
+
+def _glossary_key(word: str) -> str | None:
+    """The glossary entry a foreign word is an inflected form of, if any."""
+    if word in GLOSSARY:
+        return word
+    for ending in _FOREIGN_ENDINGS:
+        base = word[: -len(ending)]
+        if word.endswith(ending) and len(base) >= 4 and base in GLOSSARY:
+            return base
+    return None
+
+
 def to_finnish_terms(question: str) -> str:
     """The Finnish domain words of an English or Swedish question (names and numbers kept)."""
     text = normalize(question)
@@ -439,13 +464,18 @@ def to_finnish_terms(question: str) -> str:
         if phrase in text:
             out.append(GLOSSARY[phrase])
             text = text.replace(phrase, " ")
+    present = set(re.findall(r"[\w-]+", text))  # what the phrases left
     for match in re.finditer(r"[\w-]+", question):
         token = match.group()
         low = normalize(token)
-        if low in GLOSSARY and low in text.split():
-            out.append(GLOSSARY[low])
+        base = _glossary_key(low)
+        if base and low in present:
+            out.append(GLOSSARY[base])
         elif (
-            low in text.split() and token[:1].isupper() and low not in STOPWORDS
+            low in present
+            and token[:1].isupper()
+            and low not in STOPWORDS
+            and low not in FOREIGN_WORDS
         ) or low.isdigit():
             out.append(token)
     return " ".join(out)
@@ -471,10 +501,11 @@ FOREIGN_WORDS = frozenset(
 
 def is_foreign(question: str) -> bool:
     """True when the question reads as English or Swedish rather than Finnish."""
-    tokens = words(question)
+    # "what's", "Helaste's": the English possessive and contraction are not part of the word
+    tokens = [t.split("'")[0] for t in words(question)]
     if not tokens:
         return False
-    hits = sum(1 for t in tokens if t in FOREIGN_WORDS)
+    hits = sum(1 for t in tokens if t in FOREIGN_WORDS or _glossary_key(t))
     return hits >= 2 and hits / len(tokens) >= 0.25
 
 
