@@ -117,6 +117,12 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"äänin|äänimäärä\w*|äänestystulo\w*|votes?|röster)\b",
         ),
         (
+            # a calendar day, not a month or a season: "Minä päivänä …?"
+            "day",
+            r"\b(minä päivänä|mikä päivä(?:määrä)?|minkä päivän\w*|monesko|what date|which date|"
+            r"which day|on what day|vilket datum|mille päivälle|mistä päivästä)\b",
+        ),
+        (
             "date",
             r"\b(milloin|mihin aikaan|minä päivänä|mistä lähtien|mistä alkaen|mihin asti|"
             r"monesko|when|what date|which date|när|vilket datum|mikä päivä\w*|"
@@ -174,6 +180,7 @@ _DATE_RE = re.compile(
     r"\bvuoden\s+(?:alu|lopu|vaihtee)\w*",
     re.IGNORECASE,
 )
+_DAY_RE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.|\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER_RE = re.compile(
     r"\d|\b(?:yksi|yhden|kaksi|kahde\w*|kolme\w*|neljä\w*|viisi|viide\w*|kuusi|kuude\w*|"
     r"seitsemä\w*|kahdeksa\w*|yhdeksä\w*|kymmene\w*|sata\w*|tuhat\w*|miljoon\w*)\b",
@@ -262,13 +269,14 @@ _WHO = frozenset({"person", "people"})
 _FINITE = re.compile(r"(?:[aeiouyäö]i|ttiin|tiin|n[uy]t|neet|ee|aa|ää|yy|uu|vat|vät)$")
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset(
-    {"email", "contact", "money", "number", "date", "role", "municipality", "people"}
+    {"email", "contact", "money", "number", "date", "day", "role", "municipality", "people"}
 )
 
 
 def question_type(question: str) -> str:
-    """The kind of answer a question asks for: email, contact (phone or any), number, date,
-    role (an office), person, municipality, place, list, reason, or ``other``."""
+    """The kind of answer a question asks for: email, contact (phone or any), number, day
+    (a calendar day), date (any time), role (an office), person, municipality, place, list,
+    reason, or ``other``."""
     question = standardize(question)
     first = words(question)[:1]
     if first and _YES_NO.match(first[0]):
@@ -419,6 +427,8 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
         return 1.0 if _NUMBER_RE.search(_DATE_RE.sub(" ", _PHONE_RE.sub(" ", sentence))) else 0.0
     if qtype == "date":
         return 1.0 if _DATE_RE.search(sentence) else 0.0
+    if qtype == "day":
+        return 1.0 if _DAY_RE.search(sentence) else 0.5 if _DATE_RE.search(sentence) else 0.0
     if qtype == "person":
         if has_name(sentence, common):
             return 1.0

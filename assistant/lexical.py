@@ -485,6 +485,8 @@ def standardize(question: str) -> str:
     """Spoken and abbreviated Finnish words replaced by their standard forms."""
     question = re.sub(r"soppar(?:i|in|ia|ii|ista|iin)\b", "sopimus", question, flags=re.I)
     question = question.replace("§", " pykälä ")
+    # spoken "koska" opening a question asks when ("koska se kokous on?"), not why
+    question = re.sub(r"^\s*koska\b", "milloin", question, flags=re.I)
     return re.sub(r"[\w:]+", lambda m: COLLOQUIAL.get(m.group().lower(), m.group()), question)
 
 
