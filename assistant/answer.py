@@ -146,7 +146,9 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "municipality",
             # the question word and the noun agree in case: "minkä kunnan", "missä kunnissa"
-            r"\b(?:minkä (?:kunnan|kaupungin|paikkakunnan)|mikä (?:kunta|kaupunki|paikkakunta)|"
+            # "minkä keskisuomalaisen kunnan": one adjective may stand in between
+            r"\b(?:minkä (?:\w+(?:sen|isen) )?(?:kunnan|kaupungin|paikkakunnan)|"
+            r"mikä (?:\w+(?:nen) )?(?:kunta|kaupunki|paikkakunta)|"
             r"mitkä (?:kunnat|kaupungit|paikkakunnat)|"
             r"missä (?:kunnassa|kunnissa|kaupungissa|kaupungeissa)|"
             r"millä (?:paikkakunnalla|paikkakunnilla)|mille paikkakunnalle|"
@@ -289,6 +291,7 @@ def question_type(question: str) -> str:
 
 _COUNTED = re.compile(
     r"\b(?:montako|kuinka monta|kuinka monen|kuinka moni|moniko|monenko|montaa|how many|"
+    r"kuinka mone(?:sta|ssa|lla|lle|lta|en)|mone(?:sta|ssa|lla|lle|lta|e)nko|"
     r"hur många|kuinka paljon|paljonko)\s+"
     r"([\w-]+)",
     re.IGNORECASE,
@@ -318,8 +321,39 @@ def counted_noun(question: str) -> str | None:
             phrase.append(word)
         found = stems(phrase[-1]) if phrase else []
     else:
-        found = stems(match.group(1))
+        quantifier = text[match.start() : match.start(1)]
+        found = stems(_agreeing_head(quantifier, text[match.start(1) :]) or match.group(1))
     return found[0] if found else None
+
+
+_CASE_ENDINGS = (
+    ("sta", ("sta", "stä")),
+    ("ssa", ("ssa", "ssä")),
+    ("lla", ("lla", "llä")),
+    ("lle", ("lle",)),
+    ("lta", ("lta", "ltä")),
+    ("een", ("an", "än", "en", "in", "on", "un", "yn", "ön", "hin", "seen")),  # illative
+    ("en", ("n",)),
+)
+
+
+def _agreeing_head(quantifier: str, rest: str) -> str | None:
+    """The noun a Finnish "kuinka monessa / monesta / monen" agrees with: the last of the
+    first run of words in the quantifier's case ("monessa Keski-Suomen kunnassa" →
+    "kunnassa"). None for the partitive "monta", whose noun follows it directly."""
+    word = re.sub(r"ko$|kö$", "", quantifier.split()[-1].lower())
+    endings = next((e for case, e in _CASE_ENDINGS if word.endswith(case)), None)
+    if endings is None:
+        return None
+    head = None
+    for token in words(rest)[:6]:
+        if token in STOPWORDS:
+            break
+        if token.endswith(endings):
+            head = token
+        elif head is not None:
+            break
+    return head
 
 
 # Finnish verb forms by their endings: infinitives and participles, passives, 3rd persons,
@@ -789,9 +823,11 @@ class ExtractiveAnswerer:
             score=round(best.score, 3),
             entities_missing=float(entities_missing),
         )
-        kind = asked_kind(question)
-        long_unknown = any(len(term) >= t.unknown_len for term in own_unknown) or (
-            kind is not None and kind in own_unknown
+        # the noun naming what is asked or counted ("Mitä puoluetta", "kuinka monesta
+        # jäsenestä"): when the documents never use it, they hold no such thing
+        kinds = {asked_kind(question), counted_noun(question)}
+        long_unknown = any(len(term) >= t.unknown_len for term in own_unknown) or any(
+            kind in own_unknown for kind in kinds if kind
         )
         reason = self._abstain_reason(
             question, qtype, unknown_share, best, entities_missing, long_unknown
