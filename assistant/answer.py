@@ -385,7 +385,23 @@ def role_phrase(question: str) -> list[str] | None:
                 break
             if not re.search(r"(?:[nls]ee|ne|v[aä])n$", low):  # "valmistelleen", "-vän"
                 phrase.append(word)
-        return [without_generic_tail(s) for s in stems(" ".join(reversed(phrase)))]
+        phrase.reverse()
+        if token.lower().endswith("n"):
+            # "toimitusjohtajan Minna Karhusen varahenkilö": the office is the possessor, the
+            # noun after the genitives and names is what is asked
+            rest = tokens[i + 1 :]
+            for j, word in enumerate(rest):
+                low = word.lower()
+                if low in STOPWORDS or low in FRAME_WORDS:
+                    break
+                if word[:1].isupper():
+                    continue
+                genitive = low.endswith("n") and not low.endswith("nen")
+                if genitive and j + 1 < len(rest) and rest[j + 1].lower() not in STOPWORDS:
+                    continue
+                phrase.append(word)
+                break
+        return [without_generic_tail(s) for s in stems(" ".join(phrase))]
     return None
 
 
