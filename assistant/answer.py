@@ -408,12 +408,14 @@ def role_phrase(question: str) -> list[str] | None:
 def led_object(question: str) -> list[str] | None:
     """For "who leads / led Y" ("Kuka johtaa …", "Kuka veti …"): the stem of what is led, the
     last content word after the verb. None when the question has no such verb."""
-    match = _LEADS.search(standardize(question))
+    text = standardize(question)
+    match = _LEADS.search(text)
     if not match:
         return None
+    clause = re.split(r"[,;:?!]", text[match.end() :])[0]  # "…, siis kuka on pj" is a new clause
     after = [
         w
-        for w in words(question[match.end() :])
+        for w in words(clause)
         if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
     ]
     return stems(after[-1])[:1] if after else []

@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
     häneen häneltä hänelle häntä heihin heille monta monen monesko monennessa piti pitää pitäisi
     hänet heidät hänestä heistä hänellä heillä heiltä hänen heidän siltä niiltä sille niille
+    joku jokin jotain jotakin jonkin joitain mikään mitään
     mielestä mieltä onko oliko ovatko olivatko voiko kannattaa toimii toimi toimivat toimia
     the a an of to in on for and or is are was were be been by with as at from that this which
     who whom whose what when where why how many much does do did has have had will would can
