@@ -707,7 +707,9 @@ class ExtractiveAnswerer:
     def _is_compound(self, term: str) -> bool:
         """True when ``term`` splits into two parts that both occur in the corpus vocabulary."""
         joined = any(
-            term[:i] in self._blob and self._known_part(term[i:]) for i in range(4, len(term) - 3)
+            (term[:i] in self._blob or (i >= 8 and self._prefixes_word(term[:i])))
+            and self._known_part(term[i:])
+            for i in range(4, len(term) - 3)
         )
         # stem alternation at the seam (virkamie|s|johtoryhmä): longer parts only
         return joined or any(
