@@ -16,6 +16,7 @@ import numpy as np
 from .lexical import (
     FRAME_WORDS,
     STOPWORDS,
+    glossary_term,
     is_foreign,
     municipalities_in,
     standardize,
@@ -304,6 +305,9 @@ def counted_noun(question: str) -> str | None:
     match = _COUNTED.search(text)
     if not match:
         return None
+    if is_foreign(question):  # "How many residents" counts "asukas"
+        finnish = glossary_term(match.group(1))
+        return stems(finnish)[0] if finnish and stems(finnish) else None
     if re.search(r"\b(?:paljon|paljonko)\s", match.group(), re.IGNORECASE):
         # "kuinka paljon Jyväskylässä on asukkaita": the first partitive noun is counted
         partitive = [

@@ -446,6 +446,12 @@ _FOREIGN_ENDINGS = ("ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "e
 _FOREIGN_ENDINGS += ("na", "s", "n")
 
 
+def glossary_term(word: str) -> str | None:
+    """The Finnish word for an English or Swedish one, inflected forms included."""
+    key = _glossary_key(word.lower())
+    return GLOSSARY[key] if key else None
+
+
 def _glossary_key(word: str) -> str | None:
     """The glossary entry a foreign word is an inflected form of, if any."""
     if word in GLOSSARY:
