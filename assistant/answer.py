@@ -642,6 +642,10 @@ class ExtractiveAnswerer:
             if term.isdigit():
                 unknown.append(term)
                 continue
+            spoken = self._with_diphthong(term)
+            if spoken:
+                known.append(spoken)  # spoken Finnish "tavote", "väliaikasen": oi, ai said as o, a
+                continue
             if self._prefixes_word(term):
                 known.append(term)  # a stem the stemmer cut short; it matches inside compounds
                 continue
@@ -668,6 +672,17 @@ class ExtractiveAnswerer:
             else:
                 unknown.append(term)
         return known, unknown
+
+    def _with_diphthong(self, term: str) -> str | None:
+        """The corpus stem that ``term`` is with one dropped diphthong "i" put back."""
+        if len(term) < 5:
+            return None
+        for i in range(2, len(term)):
+            if term[i - 1] in "aeouäö" and term[i] not in "aeiouyäö":
+                form = term[:i] + "i" + term[i:]
+                if form in self._idf:
+                    return form
+        return None
 
     def _restored(self, term: str) -> str | None:
         """Spoken Finnish drops a final vowel ("puitesopimuksest", "yhdyspintoi"), the stemmer
