@@ -164,7 +164,10 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "place",
-            r"\b(missä|mihin|mistä|millä paikkakunnalla|where|var|vart|varifrån|mis|"
+            # "mistä / mihin" mostly ask about what ("Mistä kunnat vastaavat?"): a place only
+            # with a finding or locating verb
+            r"\b(?:mistä|mihin)\b(?=.*\b(?:löyt|luke|luettavi|osoit|sijai|muut|matkust|lähet))|"
+            r"\b(missä|millä paikkakunnalla|where|var|vart|varifrån|mis|"
             r"minkä (?:kunnan|kaupungin|maakunnan|alueen)|mikä (?:kunta|kaupunki|maakunta)|"
             r"mitkä (?:kunnat|kaupungit))\b",
         ),
