@@ -237,6 +237,8 @@ _ASKS_FOR_NAME = re.compile(
     r"lääkäri|nimi|chair|director|ordförande|direktör|name|namn)",
     re.IGNORECASE,
 )
+# "Mitkä olivat alatyöryhmien nimet / mitkä … nimeltään": the names themselves, listed
+_ASKS_NAMES = re.compile(r"\bnim(?:et|eltään|iltään|iä)\b", re.IGNORECASE)
 # Sentence openings that point back at the previous sentence.
 _ANAPHORA = re.compile(
     r"(tästä syystä|tämän vuoksi|tämän takia|siksi|sen vuoksi|sen takia|näin ollen|näin|"
@@ -940,6 +942,8 @@ class ExtractiveAnswerer:
                 return f"no {qtype} in the evidence"
             if qtype == "place" and best.typed < 1.0 and _VENUE.search(question):
                 return "no place in the evidence"
+            if qtype == "list" and _ASKS_NAMES.search(question) and not self._names_listed(best):
+                return "the evidence does not list their names"
             if not self._states_outcome(question, best):
                 return "the evidence does not say whether it happened"
             if qtype == "municipality" and not self._new_municipality(question, best):
@@ -949,6 +953,11 @@ class ExtractiveAnswerer:
             if qtype in _WHO:
                 return self._role_reason(question, best)
         return ""
+
+    def _names_listed(self, cand: _Candidate) -> bool:
+        """A list of names has capitalised words beyond the sentence's first word."""
+        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        return sum(1 for w in sentence.split()[1:] if w[:1].isupper()) >= 2
 
     def _says_sequence(self, question: str, cand: _Candidate) -> bool:
         """ "Milloin … seuraavan kerran / ensimmäisen kerran?": the sentence must say next,
