@@ -95,6 +95,8 @@ class Answer:
 _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
+        # a minutes' record (diary) number, "275/00.01.01/2022"
+        ("record", r"\b(diaari\w*|dnro|asianumero\w*|asiatunnu\w*|record number|diarienummer)\b"),
         ("email", r"\b(sähköpost\w*|e-?mail\w*|s-?posti\w*|e-?post\w*)\b"),
         (
             "contact",
@@ -186,6 +188,7 @@ _DATE_RE = re.compile(
     r"\bvuoden\s+(?:alu|lopu|vaihtee)\w*",
     re.IGNORECASE,
 )
+_RECORD_RE = re.compile(r"\b\d{1,5}/\d{2}(?:\.\d{2}){1,3}/\d{4}\b")
 _DAY_RE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.|\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER_RE = re.compile(
     r"\d|\b(?:yksi|yhden|kaksi|kahde\w*|kolme\w*|neljä\w*|viisi|viide\w*|kuusi|kuude\w*|"
@@ -277,14 +280,15 @@ _WHO = frozenset({"person", "people"})
 _FINITE = re.compile(r"(?:[aeiouyäö]i|ttiin|tiin|n[uy]t|neet|ee|aa|ää|yy|uu|vat|vät)$")
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset(
-    {"email", "contact", "money", "number", "date", "day", "role", "municipality", "people"}
+    {"record", "email", "contact", "money", "number", "date", "day", "role", "municipality"}
+    | {"people"}
 )
 
 
 def question_type(question: str) -> str:
-    """The kind of answer a question asks for: email, contact (phone or any), number, day
-    (a calendar day), date (any time), role (an office), person, municipality, place, list,
-    reason, or ``other``."""
+    """The kind of answer a question asks for: record (diary number), email, contact (phone
+    or any), number, day (a calendar day), date (any time), role (an office), person,
+    municipality, place, list, reason, or ``other``."""
     question = standardize(question)
     first = words(question)[:1]
     if first and _YES_NO.match(first[0]):
@@ -479,6 +483,8 @@ def type_match(qtype: str, sentence: str, common: frozenset[str] = frozenset()) 
 
     ``common`` holds words seen in lower case, so that capitalised common nouns are not
     taken for names."""
+    if qtype == "record":
+        return 1.0 if _RECORD_RE.search(sentence) else 0.0
     if qtype == "email":
         return 1.0 if _EMAIL_RE.search(sentence) else 0.0
     if qtype == "contact":
@@ -1129,6 +1135,8 @@ def _is_answer_sentence(sentence: str) -> bool:
     """Headings and fragments ("Lisätietoja:", "Seuraava kokous") never answer anything;
     signature lines with a name or a number do."""
     n_words = len(sentence.split())
+    if _RECORD_RE.search(sentence):
+        return True  # a record number line says which matter it is
     if n_words >= 3 and sentence.rstrip()[-1:] in ".!?":
         return True
     if n_words >= 5:

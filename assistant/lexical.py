@@ -86,6 +86,8 @@ FRAME_WORDS = frozenset(
     asiakirja asiakirjan asiakirjaa asiakirjat elin elimen elintä elimet dokumentti
     vuodenvaihde vuodenvaihteen vuodenvaihteessa vuodenvaihdetta vuodenvaihteeseen
     vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä juttu jutun juttua jutut jutusta
+    diaarinumero diaarinumeron diaarinumeroa dnro asianumero asianumeron asiatunnus
+    pöytäkirja pöytäkirjan pöytäkirjassa pöytäkirjasta
     """.split()
 )
 
