@@ -427,9 +427,7 @@ def led_object(question: str) -> list[str] | None:
         return None
     clause = re.split(r"[,;:?!]", text[match.end() :])[0]  # "…, siis kuka on pj" is a new clause
     after = [
-        w
-        for w in words(clause)
-        if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
+        w for w in words(clause) if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
     ]
     return stems(after[-1])[:1] if after else []
 
@@ -453,9 +451,7 @@ def asked_kind(question: str) -> str | None:
 def verb_stems(question: str) -> frozenset[str]:
     """Stems of the words of ``question`` that look like inflected verbs (or comparatives):
     words that say what happens or how much, not what the question is about."""
-    verbal = [
-        w for w in words(question) if len(w) >= 6 and _VERB_FORM.search(_CLITIC.sub("", w))
-    ]
+    verbal = [w for w in words(question) if len(w) >= 6 and _VERB_FORM.search(_CLITIC.sub("", w))]
     return frozenset(stems(" ".join(verbal)))
 
 

@@ -444,8 +444,10 @@ _PHRASES = sorted((k for k in GLOSSARY if " " in k), key=len, reverse=True)
 
 
 # Swedish and English inflection endings, longest first ("arbetsgruppernas", "möten", "boards")
-_FOREIGN_ENDINGS = ("ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "ets", "en", "et")
-_FOREIGN_ENDINGS += ("na", "s", "n")
+_FOREIGN_ENDINGS = (
+    *("ernas", "arnas", "ornas", "erna", "arna", "orna"),
+    *("ens", "ets", "en", "et", "na", "s", "n"),
+)
 
 
 def glossary_term(word: str) -> str | None:

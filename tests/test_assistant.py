@@ -12,6 +12,7 @@ import pytest
 from assistant import ABSTAIN_TEXT, Assistant, Settings
 from assistant.assistant import EMPTY_QUESTION, clean_question
 from assistant.citations import check_integrity
+from assistant.lexical import stems
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAIR = "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?"
@@ -67,6 +68,11 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         ("Kuka vastaa pelastustoimesta vuoden 2023 alusta?", "hyvinvointialue"),
         ("Milloin yhdyspintajaosto kokoontui?", "26.1."),
         ("Montako asukasta Keski-Suomessa on?", "270 000"),
+        ("Mikä on puitesopimusasian diaarinumero?", "275/00.01.01/2022"),
+        ("Minä päivänä yhdyspintajaosto kokoontui?", "26.1."),
+        # spoken Finnish drops the i of a diphthong ("tavote"); English possessives
+        ("mikä on oppilashuollon työryhmän tavote", "kuraattori"),
+        ("what's Hanna Helaste's phone number", "040"),
     ],
 )
 def test_typed_questions_get_the_fact_first(assistant, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -86,6 +92,11 @@ def test_typed_questions_get_the_fact_first(assistant, question: str, expected: 
         "Minkä kunnan kunnanhallitus käsitteli puitesopimusta?",  # the minutes never say
         "Missä yhdyspintajaoston kokous 26.1. pidettiin?",  # the date is told, not the place
         "Mitä puoluetta Jaakko Selin edustaa?",  # the documents never speak of parties
+        # the subgroups are counted ("neljä"), never named
+        "Mitkä olivat palvelutuotantotyöryhmän alatyöryhmien nimet?",
+        "Kuinka monesta jäsenestä aluehallitus koostuu?",  # members are never counted
+        # the office is Karhunen's, the deputy is what is asked
+        "Kuka on Kuntaliiton toimitusjohtajan Minna Karhusen varahenkilö?",
     ],
 )
 def test_unanswerable_question_abstains_but_lists_passages(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -120,6 +131,12 @@ def test_overlong_question_is_refused(assistant) -> None:  # type: ignore[no-unt
     answer = assistant.ask("kuka " * 500)
     assert answer.abstained and "liian pitkä" in answer.answer
     assert answer.passages == ()
+
+
+def test_spoken_words_snap_to_corpus_stems(assistant) -> None:  # type: ignore[no-untyped-def]
+    # spoken Finnish drops the i of a diphthong: "tavote", "väliaikasen"
+    known, unknown = assistant._extractive.resolve_terms(stems("tavote väliaikasen"))
+    assert set(stems("tavoite väliaikaisen")) <= set(known) and not unknown
 
 
 def test_control_characters_are_stripped() -> None:
