@@ -278,10 +278,27 @@ _YES_NO = re.compile(r"^(?!monta|paljon|mone|mont|kuinka)\w+(?:ko|kö)$")
 _WHO = frozenset({"person", "people"})
 # A finite verb (past, passive, perfect, 3rd person present), not a noun made from one.
 _FINITE = re.compile(r"(?:[aeiouyäö]i|ttiin|tiin|n[uy]t|neet|ee|aa|ää|yy|uu|vat|vät)$")
+# A verb in the simple past ("hyväksyi", "käynnistyi", "kokoontuivat").
+_PAST = re.compile(r"(?:[^aeiouyäö][iy]i|[aeouäö]i|ivat|ivät)$")
+# Verbs that name the same event in other words (meeting, starting), by their first letters.
+_EVENT_VERBS = {
+    verb: group
+    for group in (
+        ("tapas", "tapaa", "istui", "kokoo", "kokou", "koola"),
+        ("käynn", "aloit", "alkoi", "alkan", "alkaa"),
+    )
+    for verb in group
+}
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset(
     {"record", "email", "contact", "money", "number", "date", "day", "role", "municipality"}
     | {"people"}
+)
+
+
+_WHEN = re.compile(
+    "|".join(pattern.pattern for name, pattern in _QTYPE_PATTERNS if name in ("day", "date")),
+    re.IGNORECASE,
 )
 
 
@@ -948,6 +965,8 @@ class ExtractiveAnswerer:
                 return "the evidence does not list their names"
             if not self._states_outcome(question, best):
                 return "the evidence does not say whether it happened"
+            if qtype in ("date", "day") and not self._names_event(question, best):
+                return "the date in the evidence is of another event"
             if qtype == "municipality" and not self._new_municipality(question, best):
                 return "the only municipality in the evidence is the one asked about"
             if qtype in _WHO and best.typed == 0.0:
@@ -983,6 +1002,23 @@ class ExtractiveAnswerer:
             any(w[:5] == verb[:5] and _FINITE.search(w) for w in words(sentence) if len(verb) >= 5)
             or len(verb) < 5
         )
+
+    def _names_event(self, question: str, cand: _Candidate) -> bool:
+        """ "Milloin valtuusto hyväksyi …?": the sentence with the date says the event's verb
+        in some form ("hyväksyi", "hyväksyttiin"), or the question has no such verb."""
+        text = standardize(question)
+        asked = _WHEN.search(text)
+        clause = re.split(r"[,;?]", text[asked.end() :] if asked else text)[0]
+        verbs = [
+            w[:5] for w in words(clause) if len(w) >= 6 and w not in STOPWORDS and _PAST.search(w)
+        ]
+        if not verbs:
+            return True
+        wanted = {v for verb in verbs for v in _EVENT_VERBS.get(verb, (verb,))}
+        row = self._row[(cand.chunk_pos, cand.sentence)]
+        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        said = words(sentence) + sorted(self._label_of[row])
+        return any(w.startswith(v) for v in wanted for w in said)
 
     def _new_municipality(self, question: str, cand: _Candidate) -> bool:
         """ "Mihin kuntaan … Jyväskylän jälkeen?": the answer names a municipality the question

@@ -70,6 +70,8 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         ("Montako asukasta Keski-Suomessa on?", "270 000"),
         ("Mikä on puitesopimusasian diaarinumero?", "275/00.01.01/2022"),
         ("Minä päivänä yhdyspintajaosto kokoontui?", "26.1."),
+        # "tapasivat" is how the documents' "kokoontuivat" may be asked
+        ("Minä päivänä Jyväskylän kaupunginhallitus ja aluehallitus tapasivat?", "27.9."),
         # spoken Finnish drops the i of a diphthong ("tavote"); English possessives
         ("mikä on oppilashuollon työryhmän tavote", "kuraattori"),
         ("what's Hanna Helaste's phone number", "040"),
@@ -95,6 +97,8 @@ def test_typed_questions_get_the_fact_first(assistant, question: str, expected: 
         # the subgroups are counted ("neljä"), never named
         "Mitkä olivat palvelutuotantotyöryhmän alatyöryhmien nimet?",
         "Kuinka monesta jäsenestä aluehallitus koostuu?",  # members are never counted
+        # a date of another event (the boards' meeting) does not say when it was approved
+        "Milloin Jyväskylän kaupunginvaltuusto hyväksyi puitesopimuksen?",
         # the office is Karhunen's, the deputy is what is asked
         "Kuka on Kuntaliiton toimitusjohtajan Minna Karhusen varahenkilö?",
     ],
