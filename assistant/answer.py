@@ -443,6 +443,8 @@ def led_object(question: str) -> list[str] | None:
     if not match:
         return None
     clause = re.split(r"[,;:?!]", text[match.end() :])[0]  # "…, siis kuka on pj" is a new clause
+    # "johti puhetta X:ssä syksyllä 2022": the idiom's object and the time are not what is led
+    clause = _DATE_RE.sub(" ", re.sub(r"\bpuhetta\b", " ", clause, flags=re.IGNORECASE))
     after = [
         w for w in words(clause) if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
     ]

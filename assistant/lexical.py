@@ -78,7 +78,7 @@ FRAME_WORDS = frozenset(
     vuotena taho tahot taholle taho organisaatio organisaatiossa organisaation
     kysyä kysyn kysyisin lisää lisätietoja lisätietoa kiinni
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
-    rooli roolinsa roolia roolissa roolina asema asemansa asemassa
+    rooli roolinsa roolia roolissa roolina asema asemansa asemassa titteli tittelinsä tittelin
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     liittyvä liittyvän liittyvää liittyvät liittyviä liittyvistä liittyen
     asia asian asiaa asiat asioita asioista asioihin asioissa asioiden asiassa
@@ -119,6 +119,8 @@ COLLOQUIAL = {
     "pj:n": "puheenjohtajan",
     "pj:nä": "puheenjohtajana",
     "vpj": "varapuheenjohtaja",
+    "toimari": "toimitusjohtaja",
+    "toimarin": "toimitusjohtajan",
     "kh": "kunnanhallitus",
     "kv": "kunnanvaltuusto",
     "kaupsa": "kaupunki",
