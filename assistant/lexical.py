@@ -477,7 +477,8 @@ def to_finnish_terms(question: str) -> str:
         if phrase in text:
             out.append(GLOSSARY[phrase])
             text = text.replace(phrase, " ")
-    present = set(re.findall(r"[\w-]+", text))  # what the phrases left
+    # what the phrases left, "helaste's" read as "helaste"
+    present = {token.split("'")[0] for token in text.split()}
     for match in re.finditer(r"[\w-]+", question):
         token = match.group()
         low = normalize(token)
