@@ -914,6 +914,12 @@ class ExtractiveAnswerer:
                 continue
             if cand.support < 0.75 * t.min_support:
                 continue
+            other_doc = (
+                self._index.chunks[cand.chunk_pos].doc_id
+                != self._index.chunks[best.chunk_pos].doc_id
+            )
+            if other_doc and cand.support < t.min_support:
+                continue
             quote = self._quote(cand)
             if quote not in picks:
                 picks.append(quote)
