@@ -38,6 +38,7 @@ test: lint
 	$(PY) -m pytest -q -ra
 	$(PY) -m evals --gate
 	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate
+	$(PY) -m evals --gold evals/fresh --thresholds evals/thresholds_fresh.toml --gate --quiet
 
 eval: install
 	$(PY) -m evals --compare

@@ -522,12 +522,21 @@ def test_gate_fails_on_an_unmet_threshold(
     assert code == 0
 
 
-def test_independent_set_is_answerable_from_the_corpus() -> None:
-    """Every answerable question of the independent set has an accepted answer in one of its
-    gold documents as ingested; unanswerable ones name no document; ids are unique."""
-    questions = load_gold(ROOT / "evals" / "independent" / "independent.jsonl")
-    assert len(questions) >= 600
+@pytest.mark.parametrize(("folder", "size"), [("independent", 600), ("fresh", 560)])
+def test_held_out_sets_are_answerable_from_the_corpus(folder: str, size: int) -> None:
+    """Every answerable question of a writers' set has an accepted answer in one of its
+    gold documents as ingested; unanswerable ones name no document; ids are unique, also
+    across the sets."""
+    questions = load_gold(ROOT / "evals" / folder / f"{folder}.jsonl")
+    assert len(questions) >= size
     assert len({q.id for q in questions}) == len(questions)
+    others = {
+        q.id
+        for other in ("gold", "independent", "fresh")
+        if other != folder
+        for q in load_gold(ROOT / "evals" / other / f"{other}.jsonl")
+    }
+    assert not others & {q.id for q in questions}
     corpus = {p.stem: m.normalise(p.read_text("utf-8")) for p in (ROOT / "corpus").glob("*.txt")}
     check_doc_ids(questions, corpus)
     for q in questions:
@@ -535,7 +544,10 @@ def test_independent_set_is_answerable_from_the_corpus() -> None:
             assert not q.gold_docs and not q.answers, q.id
         else:
             assert any(m.answer_hit(corpus[d], q.answers) for d in q.gold_docs), q.id
+
+
+def test_independent_bars_meet_the_issue_targets() -> None:
     t = load_thresholds(ROOT / "evals" / "thresholds_independent.toml")
     for metric in ("answer_hit", "citation_recall", "abstain_recall"):
         assert 0.9 <= t["min"][metric] <= 1.0, metric
-    assert t["max"]["false_abstain_rate"] <= 0.1
+    assert t["max"]["false_abstain_rate"] <= 0.05
