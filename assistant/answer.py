@@ -240,6 +240,22 @@ _ASKS_FOR_NAME = re.compile(
     r"lääkäri|nimi|chair|director|ordförande|direktör|name|namn)",
     re.IGNORECASE,
 )
+# "Mitkä olivat ne neljä alatyöryhmää?": a list question that says how many it wants
+_COUNT_WORDS = {
+    "kaks": 2,
+    "kahd": 2,
+    "kaht": 2,
+    "kolm": 3,
+    "nelj": 4,
+    "viis": 5,
+    "viid": 5,
+    "viit": 5,
+}
+_N_ITEMS = re.compile(
+    r"\b(?:mitkä|mitä|mihin|which|what)\b.*?\b(kaksi|kahteen|kahden|kolme\w*|neljä\w*|"
+    r"viisi|viiteen|viiden)\b",
+    re.IGNORECASE,
+)
 # "Mitkä olivat alatyöryhmien nimet / mitkä … nimeltään": the names themselves, listed
 _ASKS_NAMES = re.compile(r"\bnim(?:et|eltään|iltään|iä)\b", re.IGNORECASE)
 # Sentence openings that point back at the previous sentence.
@@ -971,6 +987,8 @@ class ExtractiveAnswerer:
                 return "no place in the evidence"
             if qtype == "list" and _ASKS_NAMES.search(question) and not self._names_listed(best):
                 return "the evidence does not list their names"
+            if qtype == "list" and not self._lists_as_many(question, best):
+                return "the evidence counts the items but does not list them"
             if not self._states_outcome(question, best):
                 return "the evidence does not say whether it happened"
             if qtype in ("date", "day") and not self._names_event(question, best):
@@ -982,6 +1000,19 @@ class ExtractiveAnswerer:
             if qtype in _WHO:
                 return self._role_reason(question, best)
         return ""
+
+    def _lists_as_many(self, question: str, cand: _Candidate) -> bool:
+        """ "Mitkä olivat ne neljä alatyöryhmää?": a sentence that gives the count itself
+        ("alatyöryhmiä on neljä") must also list that many items to answer."""
+        match = _N_ITEMS.search(standardize(question))
+        if not match:
+            return True
+        word = match.group(1).lower()
+        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        if not re.search(rf"\b{word[:4]}\w*", sentence, re.IGNORECASE):
+            return True
+        items = 1 + sentence.count(",") + len(_CONJ_RE.findall(sentence))
+        return items >= _COUNT_WORDS[word[:4]] + 1
 
     def _names_listed(self, cand: _Candidate) -> bool:
         """A list of names has capitalised words beyond the sentence's first word."""
