@@ -39,6 +39,7 @@ test: lint
 	$(PY) -m evals --gate
 	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate
 	$(PY) -m evals --gold evals/fresh --thresholds evals/thresholds_fresh.toml --gate --quiet
+	$(PY) -m evals --gold evals/fresh2 --thresholds evals/thresholds_fresh2.toml --gate --quiet
 
 eval: install
 	$(PY) -m evals --compare

@@ -522,7 +522,9 @@ def test_gate_fails_on_an_unmet_threshold(
     assert code == 0
 
 
-@pytest.mark.parametrize(("folder", "size"), [("independent", 600), ("fresh", 560)])
+@pytest.mark.parametrize(
+    ("folder", "size"), [("independent", 600), ("fresh", 560), ("fresh2", 160)]
+)
 def test_held_out_sets_are_answerable_from_the_corpus(folder: str, size: int) -> None:
     """Every answerable question of a writers' set has an accepted answer in one of its
     gold documents as ingested; unanswerable ones name no document; ids are unique, also
@@ -532,7 +534,7 @@ def test_held_out_sets_are_answerable_from_the_corpus(folder: str, size: int) ->
     assert len({q.id for q in questions}) == len(questions)
     others = {
         q.id
-        for other in ("gold", "independent", "fresh")
+        for other in ("gold", "independent", "fresh", "fresh2")
         if other != folder
         for q in load_gold(ROOT / "evals" / other / f"{other}.jsonl")
     }
