@@ -36,8 +36,8 @@ lint: install-dev
 
 test: lint
 	$(PY) -m pytest -q -ra
-	$(PY) -m evals --gate
-	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate
+	$(PY) -m evals --gate --quiet
+	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate --quiet
 	$(PY) -m evals --gold evals/fresh --thresholds evals/thresholds_fresh.toml --gate --quiet
 	$(PY) -m evals --gold evals/fresh2 --thresholds evals/thresholds_fresh2.toml --gate --quiet
 
