@@ -307,8 +307,7 @@ _EVENT_VERBS = {
 }
 # Question types whose answer must be of that kind, or there is no answer.
 _TYPE_REQUIRED = frozenset(
-    {"record", "email", "contact", "money", "number", "date", "day", "role", "municipality"}
-    | {"people"}
+    "record email contact money number date day role municipality people".split()
 )
 
 
@@ -402,10 +401,10 @@ def _agreeing_head(quantifier: str, rest: str) -> str | None:
     return head
 
 
+# The question clitic, spoken "-ks" included ("sovittiinks", "äänestettiinkö").
+_CLITIC = re.compile(r"(?:k[oö]s?|ks)$")
 # Finnish verb forms by their endings: infinitives and participles, passives, 3rd persons,
 # the conditional, and nouns made from verbs ("päättyminen").
-# the question clitic, spoken "-ks" included ("sovittiinks", "äänestettiinkö")
-_CLITIC = re.compile(r"(?:k[oö]s?|ks)$")
 _VERB_FORM = re.compile(
     r"(?:m[iy]nen|mis(?:en|ta|tä|e\w+)|m[aä](?:an|än|ssa|ssä|sta|stä|lla|llä|tta|ttä)|"
     r"t?t[aä]v[aä]\w*|tiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|(?<![mk])aa|(?<![mk])ää|[aouyäöe]i|"
@@ -1008,7 +1007,7 @@ class ExtractiveAnswerer:
         if not match:
             return True
         word = match.group(1).lower()
-        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        sentence = self._sentence(cand)
         if not re.search(rf"\b{word[:4]}\w*", sentence, re.IGNORECASE):
             return True
         items = 1 + sentence.count(",") + len(_CONJ_RE.findall(sentence))
@@ -1016,7 +1015,7 @@ class ExtractiveAnswerer:
 
     def _names_listed(self, cand: _Candidate) -> bool:
         """A list of names has capitalised words beyond the sentence's first word."""
-        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        sentence = self._sentence(cand)
         return sum(1 for w in sentence.split()[1:] if w[:1].isupper()) >= 2
 
     def _says_sequence(self, question: str, cand: _Candidate) -> bool:
@@ -1025,7 +1024,7 @@ class ExtractiveAnswerer:
         wanted = _SEQUENCE.findall(standardize(question))
         if not wanted:
             return True
-        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        sentence = self._sentence(cand)
         said = {m.lower()[:4] for m in _SEQUENCE.findall(sentence)}
         return all(w.lower()[:4] in said for w in wanted)
 
@@ -1036,7 +1035,7 @@ class ExtractiveAnswerer:
         if not first or not _YES_NO.match(first[0]) or first[0][:2] in ("on", "ov", "ol"):
             return True
         verb = first[0][:-2]
-        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        sentence = self._sentence(cand)
         return (
             any(w[:5] == verb[:5] and _FINITE.search(w) for w in words(sentence) if len(verb) >= 5)
             or len(verb) < 5
@@ -1055,14 +1054,14 @@ class ExtractiveAnswerer:
             return True
         wanted = {v for verb in verbs for v in _EVENT_VERBS.get(verb, (verb,))}
         row = self._row[(cand.chunk_pos, cand.sentence)]
-        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        sentence = self._sentence(cand)
         said = words(sentence) + sorted(self._label_of[row])
         return any(w.startswith(v) for v in wanted for w in said)
 
     def _new_municipality(self, question: str, cand: _Candidate) -> bool:
         """ "Mihin kuntaan … Jyväskylän jälkeen?": the answer names a municipality the question
         does not already name."""
-        sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+        sentence = self._sentence(cand)
         return bool(municipalities_in(sentence) - municipalities_in(question))
 
     def _role_reason(self, question: str, cand: _Candidate) -> str:
@@ -1078,7 +1077,7 @@ class ExtractiveAnswerer:
         foreign = is_foreign(question)
         led = None if foreign else led_object(question)
         if led is not None:
-            sentence = self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
+            sentence = self._sentence(cand)
             if _LEADER.search(sentence) and said(led):
                 return ""
             return "the evidence does not say who leads it"
@@ -1119,8 +1118,10 @@ class ExtractiveAnswerer:
         return sum(1 for e in entities if " " + e[: max(4, len(e) - 2)] not in text)
 
     def _quote(self, cand: _Candidate) -> tuple[str, str]:
-        chunk = self._index.chunks[cand.chunk_pos]
-        return chunk.chunk_id, chunk.text[cand.start : cand.end]
+        return self._index.chunks[cand.chunk_pos].chunk_id, self._sentence(cand)
+
+    def _sentence(self, cand: _Candidate) -> str:
+        return self._index.chunks[cand.chunk_pos].text[cand.start : cand.end]
 
     def _candidates(
         self,

@@ -72,7 +72,7 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         ("Minä päivänä yhdyspintajaosto kokoontui?", "26.1."),
         # "tapasivat" is how the documents' "kokoontuivat" may be asked
         ("Minä päivänä Jyväskylän kaupunginhallitus ja aluehallitus tapasivat?", "27.9."),
-        # spoken Finnish drops the i of a diphthong ("tavote"); English possessives
+        # spoken Finnish ("tavote"); an English possessive ("Helaste's")
         ("mikä on oppilashuollon työryhmän tavote", "kuraattori"),
         ("what's Hanna Helaste's phone number", "040"),
     ],
