@@ -137,7 +137,7 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "role",
             r"\b(virka|virkansa|virkaa|virassa|viran|virkanimik\w*|ammat\w*|tehtävänimik\w*|"
             r"(?<=mikä )(?:\w+ ){0,3}rooli(?:nsa|na)?|roolissa|"
-            r"titteli\w*|job title)\b",
+            r"titteli\w*|job title|missä ominaisuudessa|missä asemassa|in what capacity)\b",
         ),
         # plural "who": the answer is often a list of people, offices or bodies
         ("people", r"\b(ketkä|keitä|keille|keiltä|keistä|kekä)\b"),
@@ -410,6 +410,8 @@ _VERB_FORM = re.compile(
     r"t?t[aä]v[aä]\w*|tiin|tt[uy]|t[aä][aä]n|v[aä]t|yy|uu|ee|(?<![mk])aa|(?<![mk])ää|[aouyäöe]i|"
     r"[aeiouyäö]si|isi\w*|"
     r"n[uy]t|ne(?:et|iden)|"
+    # participles in a case ("pidetyssä", "nimitetyiksi"), "siirryttäessä", "tehdessä"
+    r"t[uy](?:ss[aä]|st[aä]|ll[aä]|ksi|iksi|ihin|iss[aä]|ist[aä]|jen)|t[aä]ess[aä]|dess[aä]|"
     # comparatives and superlatives qualify, they are not what is asked about
     r"mp[iaä]\w*|mm[aä]n|imm[aä]\w*|imp[aä]\w*)$"
 )

@@ -83,7 +83,7 @@ def _names_about(answer: str, topic: set[str], window: int = 6) -> list[str]:
 _TIME_WORD = re.compile(
     r"\b(?:(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuu\w*|"
     r"(?:19|20)\d\d|vuoden|vuodesta|vuoteen|keväällä|kesällä|syksyllä|talvella|alussa|"
-    r"alusta|lopussa|lopulla)\b",
+    r"alusta|lopussa|lopulla|(?:alku|loppu|keski)(?:vuo|kevä|kesä|syks|talv)\w*)\b",
     re.IGNORECASE,
 )
 

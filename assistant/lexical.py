@@ -26,6 +26,11 @@ STOPWORDS = frozenset(
     voin voisin voisi voimme voitte voisiko voiko varten nähden toisiinsa toistensa moni moniko
     haluaa haluat haluaisi haluaisit halutaan haluaisimme
     millainen millaiseen millaisen millaista millaisia millaisiin millaisessa millaisella
+    millaisten millaiset millaisilla millaisissa millaisista millaisesta millaiseksi
+    minkälainen minkälaisen minkälaista minkälaisia minkälaisten minkälaiset minkälaiseen
+    minkälaisessa minkälaisella minkälaisiin minkälaisiksi mimmoinen mimmoisen mimmoista
+    kiitos kiitti kiitoksia please pls tack ystävällisesti
+    ulkopuolella ulkopuolelle ulkopuolelta sisällä lisäksi ohella myötä puitteissa
     nyt kyllä vain voi voivat pitää täytyy tulee tulevat olla mukaan kautta osalta
     jälkeen ennen aikana alla yllä kanssa välillä välissä lähtien alkaen asti saakka vuoksi
     takia jne mm esim ns eri muun muassa yhä enemmän keitä keneen kenellä vai saa saada saako
@@ -79,6 +84,7 @@ FRAME_WORDS = frozenset(
     kysyä kysyn kysyisin lisää lisätietoja lisätietoa kiinni
     virka virkansa virassa viran virkaa virkanimike ammatti ammatiltaan työskentelee työskentelevä
     rooli roolinsa roolia roolissa roolina asema asemansa asemassa titteli tittelinsä tittelin
+    ominaisuus ominaisuudessa ominaisuudessaan
     koskeva koskevan koskevaa koskevat koskevia koskevista koskien
     liittyvä liittyvän liittyvää liittyvät liittyviä liittyvistä liittyen
     asia asian asiaa asiat asioita asioista asioihin asioissa asioiden asiassa
@@ -88,6 +94,9 @@ FRAME_WORDS = frozenset(
     vuodenvaihteesta nykyään nykyisin tällä hetkellä hetkellä juttu jutun juttua jutut jutusta
     diaarinumero diaarinumeron diaarinumeroa dnro asianumero asianumeron asiatunnus
     pöytäkirja pöytäkirjan pöytäkirjassa pöytäkirjasta
+    verkkosivu verkkosivut verkkosivuilla verkkosivuille verkkosivulla verkkosivuilta nettisivu
+    nettisivut nettisivuilla nettisivuille nettisivulla nettisivuilta verkko-osoite
+    verkko-osoitteesta verkko-osoitteessa linkki linkin linkistä url website webbadress
     """.split()
 )
 
@@ -515,13 +524,19 @@ FOREIGN_WORDS = frozenset(
 )
 
 
+# Foreign function words that are everyday Finnish too ("kuka se on joka on …")
+_ALSO_FINNISH = frozenset({"on"})
+
+
 def is_foreign(question: str) -> bool:
     """True when the question reads as English or Swedish rather than Finnish."""
     # "what's", "Helaste's": the English possessive and contraction are not part of the word
     tokens = [t.split("'")[0] for t in words(question)]
     if not tokens:
         return False
-    hits = sum(1 for t in tokens if t in FOREIGN_WORDS or _glossary_key(t))
+    hits = sum(
+        1 for t in tokens if (t in FOREIGN_WORDS and t not in _ALSO_FINNISH) or _glossary_key(t)
+    )
     return hits >= 2 and hits / len(tokens) >= 0.25
 
 
