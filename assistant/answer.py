@@ -885,6 +885,30 @@ class ExtractiveAnswerer:
             ]
             if typed and typed[0].score >= best.score - t.type_margin:
                 best = typed[0]
+        if best.support < t.min_support:
+            # a close runner-up that carries the question's terms answers instead
+            best = next(
+                (
+                    c
+                    for c in candidates
+                    if c.score >= best.score - t.type_margin
+                    and c.support >= t.min_support
+                    and c.typed >= best.typed
+                ),
+                best,
+            )
+        if qtype in ("date", "day") and not self._dates_what_was_asked(own_known, best):
+            best = next(
+                (
+                    c
+                    for c in candidates
+                    if c.score >= best.score - t.type_margin
+                    and c.support >= t.min_support
+                    and c.typed >= best.typed
+                    and self._dates_what_was_asked(own_known, c)
+                ),
+                best,
+            )
         if qtype in _WHO and t.type_required and self._role_reason(question, best):
             # a close runner-up that does say the role asked about answers instead
             best = next(
@@ -920,6 +944,12 @@ class ExtractiveAnswerer:
             and not self._counts_what_was_asked(question, own_known, terms.entities, best)
         ):
             reason = "the number in the evidence counts something else"
+        if (
+            not reason
+            and qtype in ("date", "day")
+            and not self._dates_what_was_asked(own_known, best)
+        ):
+            reason = "the date in the evidence is of something else"
         if reason:
             return Evidence([], True, reason, signals)
 
@@ -1059,6 +1089,17 @@ class ExtractiveAnswerer:
         sentence = self._sentence(cand)
         said = words(sentence) + sorted(self._label_of[row])
         return any(w.startswith(v) for v in wanted for w in said)
+
+    def _dates_what_was_asked(self, terms: Sequence[str], cand: _Candidate) -> bool:
+        """A date in a clause of its own ("…, miten yhteistyötä jatketaan 1.1.2023 jälkeen")
+        dates that clause: some clause with a date must mention what the question asks about."""
+        clauses = [c for c in re.split(r"[,;:]", self._sentence(cand)) if _DATE_RE.search(c)]
+        if len(clauses) == len(re.split(r"[,;:]", self._sentence(cand))):
+            return True  # every clause is dated (one-clause sentences included)
+        weighted = [(t, 1.0) for t in terms]
+        return any(
+            self._mentioned(weighted, frozenset(stems(standardize(c)))) for c in clauses
+        )
 
     def _new_municipality(self, question: str, cand: _Candidate) -> bool:
         """ "Mihin kuntaan … Jyväskylän jälkeen?": the answer names a municipality the question
