@@ -7,8 +7,9 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -188,6 +189,7 @@ _DATE_RE = re.compile(
     r"\bvuoden\s+(?:alu|lopu|vaihtee)\w*",
     re.IGNORECASE,
 )
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _RECORD_RE = re.compile(r"\b\d{1,5}/\d{2}(?:\.\d{2}){1,3}/\d{4}\b")
 _DAY_RE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.|\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER_RE = re.compile(
@@ -659,6 +661,9 @@ class ExtractiveAnswerer:
         for c in index.chunks:
             doc_words.setdefault(c.doc_id, []).extend(words(c.context))
         self._doc_words = {d: " " + " ".join(ws) for d, ws in doc_words.items()}
+        self._doc_years: dict[str, set[str]] = {}  # the years each document mentions
+        for c in index.chunks:
+            self._doc_years.setdefault(c.doc_id, set()).update(_YEAR_RE.findall(c.context))
         # sentences of each document in reading order, for the sentence before a given one
         self._doc_order: dict[str, list[tuple[int, int]]] = {}
         for row, (chunk_pos, _) in enumerate(index.sentence_keys):
@@ -885,41 +890,20 @@ class ExtractiveAnswerer:
             ]
             if typed and typed[0].score >= best.score - t.type_margin:
                 best = typed[0]
+        # A close runner-up answers instead when the top sentence fails a check it passes:
+        # it carries the question's terms, dates what was asked, covers the year asked about,
+        # says the role asked about.
         if best.support < t.min_support:
-            # a close runner-up that carries the question's terms answers instead
-            best = next(
-                (
-                    c
-                    for c in candidates
-                    if c.score >= best.score - t.type_margin
-                    and c.support >= t.min_support
-                    and c.typed >= best.typed
-                ),
-                best,
-            )
+            best = self._runner_up(candidates, best, lambda c: True)
         if qtype in ("date", "day") and not self._dates_what_was_asked(own_known, best):
-            best = next(
-                (
-                    c
-                    for c in candidates
-                    if c.score >= best.score - t.type_margin
-                    and c.support >= t.min_support
-                    and c.typed >= best.typed
-                    and self._dates_what_was_asked(own_known, c)
-                ),
-                best,
+            best = self._runner_up(candidates, best, partial(self._dates_what_was_asked, own_known))
+        if not self._covers_years(question, best, passages):
+            best = self._runner_up(
+                candidates, best, lambda c: self._covers_years(question, c, passages)
             )
         if qtype in _WHO and t.type_required and self._role_reason(question, best):
-            # a close runner-up that does say the role asked about answers instead
-            best = next(
-                (
-                    c
-                    for c in candidates
-                    if c.score >= best.score - t.type_margin
-                    and c.support >= t.min_support
-                    and not self._role_reason(question, c)
-                ),
-                best,
+            best = self._runner_up(
+                candidates, best, lambda c: not self._role_reason(question, c), typed=False
             )
         entities_missing = self._missing_entities(terms.entities, best)
         signals.update(
@@ -950,6 +934,8 @@ class ExtractiveAnswerer:
             and not self._dates_what_was_asked(own_known, best)
         ):
             reason = "the date in the evidence is of something else"
+        if not reason and not self._covers_years(question, best, passages):
+            reason = "the evidence is from another year"
         if reason:
             return Evidence([], True, reason, signals)
 
@@ -971,6 +957,29 @@ class ExtractiveAnswerer:
             if quote not in picks:
                 picks.append(quote)
         return Evidence(picks[:MAX_SENTENCES], False, "answered", signals)
+
+    def _runner_up(
+        self,
+        candidates: Sequence[_Candidate],
+        best: _Candidate,
+        passes: Callable[[_Candidate], bool],
+        *,
+        typed: bool = True,
+    ) -> _Candidate:
+        """The first candidate within the type margin of ``best`` that carries the question's
+        terms, is typed at least as well (unless ``typed`` is off) and ``passes``; else ``best``."""
+        t = self.tuning
+        return next(
+            (
+                c
+                for c in candidates
+                if c.score >= best.score - t.type_margin
+                and c.support >= t.min_support
+                and (not typed or c.typed >= best.typed)
+                and passes(c)
+            ),
+            best,
+        )
 
     def _with_antecedent(self, cand: _Candidate) -> list[tuple[str, str]]:
         """The sentence, preceded by the one before it when it opens by pointing back
@@ -1090,6 +1099,17 @@ class ExtractiveAnswerer:
         said = words(sentence) + sorted(self._label_of[row])
         return any(w.startswith(v) for v in wanted for w in said)
 
+    def _covers_years(self, question: str, cand: _Candidate, passages: Sequence[Passage]) -> bool:
+        """ "Kuka oli puheenjohtaja vuonna 2016?": the evidence's document mentions a year the
+        question names (in its text or its publication date)."""
+        asked = set(_YEAR_RE.findall(question))
+        if not asked:
+            return True
+        doc_id = self._index.chunks[cand.chunk_pos].doc_id
+        years = set(self._doc_years.get(doc_id, ()))
+        years.update(y for p in passages if p.doc_id == doc_id for y in _YEAR_RE.findall(p.date))
+        return bool(asked & years)  # "vuodenvaihteessa 2022–2023": one of them will do
+
     def _dates_what_was_asked(self, terms: Sequence[str], cand: _Candidate) -> bool:
         """A date in a clause of its own ("…, miten yhteistyötä jatketaan 1.1.2023 jälkeen")
         dates that clause: some clause with a date must mention what the question asks about."""
@@ -1097,9 +1117,7 @@ class ExtractiveAnswerer:
         if len(clauses) == len(re.split(r"[,;:]", self._sentence(cand))):
             return True  # every clause is dated (one-clause sentences included)
         weighted = [(t, 1.0) for t in terms]
-        return any(
-            self._mentioned(weighted, frozenset(stems(standardize(c)))) for c in clauses
-        )
+        return any(self._mentioned(weighted, frozenset(stems(standardize(c)))) for c in clauses)
 
     def _new_municipality(self, question: str, cand: _Candidate) -> bool:
         """ "Mihin kuntaan … Jyväskylän jälkeen?": the answer names a municipality the question
