@@ -432,7 +432,8 @@ def role_phrase(question: str) -> list[str] | None:
             low = word.lower()
             if not low.endswith("n") or low in STOPWORDS:
                 break
-            if not re.search(r"(?:[nls]ee|ne|v[aä])n$", low):  # "valmistelleen", "-vän"
+            # participles ("valmistelleen", "-vän") are left out, names ("Kevan") are not
+            if word[:1].isupper() or not re.search(r"(?:[nls]ee|ne|v[aä])n$", low):
                 phrase.append(word)
         phrase.reverse()
         if token.lower().endswith("n"):
