@@ -545,10 +545,36 @@ def _frame_stems() -> frozenset[str]:
     return frozenset(_stemmer().stemWords(list(FRAME_WORDS)))
 
 
+# Finnish case endings on an English word ("chairin", "boardille"): joined with an "i"
+# (five letters or more: "termin" is Finnish)
+_FINNISH_ON_FOREIGN = re.compile(r"^([a-z]{4,}[^aeiouy\W])i(?:n|lle|lta|ssa|sta|hin|na|ksi|a)$")
+
+
+def with_glossed_words(question: str) -> str:
+    """A Finnish question with English or Swedish domain words in it ("aluehallituksen
+    chairin phone number") with those words in Finnish."""
+    text = normalize(question)
+    for phrase in _PHRASES:
+        text = text.replace(phrase, GLOSSARY[phrase])
+
+    def glossed(match: re.Match[str]) -> str:
+        word = match.group()
+        if word in GLOSSARY:
+            return GLOSSARY[word]
+        inflected = _FINNISH_ON_FOREIGN.match(word)
+        return GLOSSARY.get(inflected.group(1), word) if inflected else word
+
+    return re.sub(r"[\w-]+", glossed, text)
+
+
 def question_stems(question: str) -> list[str]:
     """Content stems of a question: foreign questions through the glossary, spoken Finnish
-    standardised, answer-frame words ("puhelinnumero", "päivämäärä") left out."""
-    text = to_finnish_terms(question) if is_foreign(question) else standardize(question)
+    standardised and its foreign domain words glossed, answer-frame words ("puhelinnumero",
+    "päivämäärä") left out."""
+    if is_foreign(question):
+        text = to_finnish_terms(question)
+    else:
+        text = with_glossed_words(standardize(question))
     frame = _frame_stems()
     return [
         without_generic_tail(s)
