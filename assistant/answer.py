@@ -114,7 +114,9 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "number",
             r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
-            r"how many|how much|hur många|hur mycket|määrä|määrän|määrää|määrältään|"
+            # "on määrä pitää" (is to be held) is no amount
+            r"how many|how much|hur många|hur mycket|(?<!on )(?<!oli )määrä|määrän|määrää|"
+            r"määrältään|"
             r"lukumäärä\w*|monennessa\w*|"
             r"minkä pykälän|missä pykälässä|mikä pykälä|"
             # a vote result is a count: "millä äänin", "äänestystulos", "with how many votes"
