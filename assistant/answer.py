@@ -17,9 +17,11 @@ import numpy as np
 from .lexical import (
     FRAME_WORDS,
     STOPWORDS,
+    SYNONYMS,
     glossary_term,
     is_foreign,
     municipalities_in,
+    normalize,
     standardize,
     stems,
     without_generic_tail,
@@ -664,6 +666,10 @@ class ExtractiveAnswerer:
         for c in index.chunks:
             doc_words.setdefault(c.doc_id, []).extend(words(c.context))
         self._doc_words = {d: " " + " ".join(ws) for d, ws in doc_words.items()}
+        # each synonym group with, per member, the corpus stem that writes it (shortest)
+        self._synonyms = [
+            [(member, self._corpus_stem(member)) for member in group] for group in SYNONYMS
+        ]
         self._doc_years: dict[str, set[str]] = {}  # the years each document mentions
         for c in index.chunks:
             self._doc_years.setdefault(c.doc_id, set()).update(_YEAR_RE.findall(c.context))
@@ -721,8 +727,33 @@ class ExtractiveAnswerer:
             elif len(term) >= 5 and (term in self._blob or self._is_compound(term)):
                 known.append(term)
             else:
-                unknown.append(term)
+                synonym = self._synonym(term)
+                (known if synonym else unknown).append(synonym or term)
         return known, unknown
+
+    def _corpus_stem(self, word: str) -> str | None:
+        """The stem of the corpus's plainest form of ``word``: an inflected form, or else a
+        compound ending in it ("kierros" → the stem of "kuntakierrosta"); None when the corpus
+        never writes it."""
+        word = normalize(word)
+        key = word[: max(4, len(word) - 1)]
+        forms = [
+            (w.index(key) > 0, len(w), w)
+            for w in self._words
+            if key in w
+            and len(w) - w.index(key) - len(word) <= 4  # a case ending, not a longer compound
+            and (w.startswith(key) or w.index(key) >= 4)
+        ]
+        return stems(min(forms)[2])[0] if forms else None
+
+    def _synonym(self, term: str) -> str | None:
+        """The corpus stem of a synonym of ``term`` ("kiertue" → "kuntakiero"), if any."""
+        for group in self._synonyms:
+            if any(_same_word(term, member) for member, _ in group):
+                found = [s for member, s in group if s and not _same_word(term, member)]
+                if found:
+                    return min(found, key=lambda s: (len(s), s))
+        return None
 
     def _with_diphthong(self, term: str) -> str | None:
         """The corpus stem that ``term`` is with one dropped diphthong "i" put back."""
@@ -1296,6 +1327,11 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
+
+
+def _same_word(term: str, word: str) -> bool:
+    """A question stem is a form of ``word`` when they share all but a short tail."""
+    return _common_prefix(term, word) >= max(5, max(len(term), len(word)) - 3)
 
 
 def _part_match(part: str, stem: str) -> bool:

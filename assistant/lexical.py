@@ -100,6 +100,54 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 
+# Words of administrative Finnish that say the same thing (base forms; superlatives also as
+# they are asked, "ylimpänä"). A question word the corpus never uses stands for a synonym the
+# corpus does use; words the corpus uses keep their own meaning.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("kierros", "kiertue", "kiertokäynti"),
+    ("yhdyspinta", "rajapinta", "liittymäkohta", "rajapinnat"),
+    ("vetovoima", "houkuttelevuus", "vetovoimaisuus", "viehätysvoima"),
+    ("sitoutua", "lupautua", "sitoutuminen", "lupautuminen"),
+    ("tavoite", "päämäärä", "tähtäin", "pyrkimys"),
+    ("tapaaminen", "vierailu", "käynti", "tapaamiskäynti"),
+    ("kokous", "istunto", "palaveri", "kokoontuminen"),
+    ("ylin", "ylimpänä", "ylimmäinen", "korkein", "korkeimpana", "korkeimmalla", "ylimmällä"),
+    ("toimielin", "elin"),
+    ("organisaatio", "organisaatiorakenne"),
+    ("projekti", "hanke"),
+    ("rahoitus", "rahoittaminen", "raha", "määräraha"),
+    ("lainsäädäntö", "lait", "säädökset", "säännökset", "säädös", "laki"),
+    ("yhteistyö", "yhteistoiminta", "kumppanuus", "kumppanuustyö"),
+    ("tiedote", "lehdistötiedote", "uutinen", "mediatiedote"),
+    ("yhtiö", "yritys", "firma"),
+    ("asukas", "kuntalainen", "kansalainen", "kaupunkilainen"),
+    ("väestö", "väkiluku", "asukasmäärä", "asukasluku"),
+    ("varautuminen", "valmiussuunnittelu", "kriisivalmius"),
+    ("nimetä", "nimittää", "valita"),
+    ("laatia", "valmistella", "kirjoittaa"),
+    ("hyväksyä", "vahvistaa"),
+    ("keskustella", "pohtia", "käydä läpi", "keskustelu", "pohdinta"),
+    ("korostaa", "painottaa", "alleviivata"),
+    ("siirtyä", "siirtää", "siirto", "siirtyminen"),
+    ("vastuu", "velvollisuus", "vastuullisuus"),
+    ("toimintamalli", "malli", "käytäntö", "toimintatapa"),
+    ("työryhmä", "tiimi", "ryhmä"),
+    ("kehittäminen", "kehitystyö", "parantaminen"),
+    ("järjestää", "tuottaa", "toteuttaa"),
+    ("kunnanjohtaja", "kunnan johtaja"),
+    ("puheenjohtaja", "puheenjohtajuus"),
+    ("johtaa", "luotsata", "vetää"),
+    ("sopimus", "sopimusasiakirja", "sopimusteksti"),
+    ("kokoonpano", "jäsenistö", "miehitys"),
+    ("aloittaa", "käynnistää"),
+    ("päättyä", "loppua", "lakata"),
+    ("vuoropuhelu", "dialogi", "keskusteluyhteys"),
+    ("tilannekuva", "tilannekatsaus", "tilannetieto"),
+    ("turvata", "varmistaa", "taata"),
+    ("oppilashuolto", "opiskeluhuolto"),
+    ("ihmislähtöinen", "asiakaslähtöinen", "ihmiskeskeinen", "asukaslähtöinen"),
+)
+
 # Municipalities: the 22 of Central Finland and Finland's larger towns. "Minkä kunnan …?" is
 # answered only by a sentence that names one.
 MUNICIPALITIES = tuple(
