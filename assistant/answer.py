@@ -95,6 +95,12 @@ class Answer:
 # ============================================================================ extractive answerer
 
 # Question word → what the answer must contain. Checked in order; the first hit decides.
+# "missä asioissa", "millä aloilla", "mihin tehtäviin": which ones, plural
+_PLURAL_CASE = re.compile(
+    r"\b(?:missä|millä|mistä|mihin|mille) \w+(?:i|oi|ei)(?:ssa|ssä|lla|llä|sta|stä|hin|lle)\b",
+    re.IGNORECASE,
+)
+_WHICH_ONES = re.compile(r"\b(?:mitkä|which|vilka|luettele|list)\b", re.IGNORECASE)
 _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
@@ -165,9 +171,7 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "list",
-            # "missä asioissa", "millä aloilla", "mihin tehtäviin": which ones, plural
-            r"\b(?:missä|millä|mistä|mihin|mille) "
-            r"\w+(?:i|oi|ei)(?:ssa|ssä|lla|llä|sta|stä|hin|lle)\b",
+            _PLURAL_CASE.pattern,
         ),
         (
             "place",
@@ -286,6 +290,11 @@ def _list_score(sentence: str) -> float:
         return 1.0
     # "valmius- ja varautumisasiat" is a pair too, but no more than a pair
     return 0.5 if conj or _PART_CONJ_RE.search(sentence) else 0.0
+
+
+def _list_items(sentence: str) -> int:
+    """How many items a sentence enumerates, roughly: its commas and bullets, plus one."""
+    return sentence.count(",") + sentence.count("•") + 1
 
 
 _REASON_RE = re.compile(
@@ -924,6 +933,17 @@ class ExtractiveAnswerer:
             ]
             if typed and typed[0].score >= best.score - t.type_margin:
                 best = typed[0]
+        if qtype == "list" and (_PLURAL_CASE.search(question) or _WHICH_ONES.search(question)):
+            # "Missä asioissa …?": of the close candidates, the one that lists the most
+            close = [
+                c
+                for c in candidates
+                if c.score >= best.score - t.type_margin and c.support >= 0.6 * best.support
+            ]
+            items = {id(c): _list_items(self._sentence(c)) for c in close}
+            longest = max(close, key=lambda c: items[id(c)])
+            if items[id(longest)] >= max(3, items[id(best)] + 2):
+                best = longest
         # A close runner-up answers instead when the top sentence fails a check it passes:
         # it carries the question's terms, dates what was asked, covers the year asked about,
         # says the role asked about.
