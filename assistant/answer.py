@@ -115,16 +115,17 @@ _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "money",
-            r"\b(?:paljonko|kuinka paljon|how much)\b.*\b(?:maks|kustan|hint|budjet|rahoit|euro|"
-            r"cost|kost)\w*|\bmitä\b.*\bmaks\w*|\b(?:kustannukset|kustannuksia|hinta|budjetti|"
+            r"\b(?:paljonko|kuinka paljon|how much|(?:kuinka|miten) (?:suur|iso)\w*)\b.*"
+            r"\b(?:maks|kustan|hint|budjet|rahoit|euro|avustu|määrärah|summ|cost|kost)\w*|"
+            r"\bmitä\b.*\bmaks\w*|\b(?:kustannukset|kustannuksia|hinta|budjetti|"
             r"talousarvio|budget)\b",
         ),
         (
             "number",
             r"\b(montako|kuinka mon\w*|kuinka paljon|paljonko|mont\w+ko|"
             # "on määrä pitää" (is to be held) is no amount
-            r"how many|how much|hur många|hur mycket|(?<!on )(?<!oli )määrä|määrän|määrää|"
-            r"määrältään|"
+            r"how many|how much|hur många|hur mycket|kuinka suur\w*|kuinka iso\w*|"
+            r"(?<!on )(?<!oli )määrä|määrän|määrää|määrältään|"
             r"lukumäärä\w*|monennessa\w*|"
             r"minkä pykälän|missä pykälässä|mikä pykälä|"
             # a vote result is a count: "millä äänin", "äänestystulos", "with how many votes"
@@ -195,6 +196,16 @@ _DATE_RE = re.compile(
     # relative dates: "ensi vuoden alussa", "tänä vuonna", "vuoden lopussa"
     r"\b(?:ensi|tänä|viime|kuluvan|tulevan|edellisen)\s+(?:vuo|kuu|viiko)\w*|"
     r"\bvuoden\s+(?:alu|lopu|vaihtee)\w*",
+    re.IGNORECASE,
+)
+# A date that bounds a period ("1.1.2023 alkaen") is not the day an event is held.
+_BOUNDARY_DATE = re.compile(
+    r"(?:" + _DATE_RE.pattern + r")\s+(?:alkaen|lähtien|jälkeen|asti|saakka|mennessä)\b",
+    re.IGNORECASE,
+)
+_HELD = re.compile(
+    r"\b(?:pide\w*|pidä\w*|piti\w*|järjest\w*|kokoon\w*|kokoont\w*|kokous\w*|tapaa\w*|"
+    r"tapas\w*|held|hålls)\b",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -315,7 +326,7 @@ _PAST = re.compile(r"(?:[^aeiouyäö][iy]i|[aeouäö]i|ivat|ivät)$")
 _EVENT_VERBS = {
     verb: group
     for group in (
-        ("tapas", "tapaa", "istui", "kokoo", "kokou", "koola"),
+        ("tapas", "tapaa", "istui", "kokoo", "kokou", "koola", "pitiv"),
         ("käynn", "aloit", "alkoi", "alkan", "alkaa"),
     )
     for verb in group
@@ -745,7 +756,12 @@ class ExtractiveAnswerer:
         compound ending in it ("kierros" → the stem of "kuntakierrosta"); None when the corpus
         never writes it."""
         word = normalize(word)
-        key = word[: max(4, len(word) - 1)]
+        # the stem every case form starts with: "tapaami|nen" ~ "tapaami|sessa", "kierro|s" ~
+        # "kierro|ksen", "tavoit|e" ~ "tavoit|teena"
+        if word.endswith("nen"):
+            key = word[:-3]
+        else:
+            key = word[: max(4, len(word) - 1)]
         forms = [
             (w.index(key) > 0, len(w), w)
             for w in self._words
@@ -949,8 +965,10 @@ class ExtractiveAnswerer:
         # says the role asked about.
         if best.support < t.min_support:
             best = self._runner_up(candidates, best, lambda c: True)
-        if qtype in ("date", "day") and not self._dates_what_was_asked(own_known, best):
-            best = self._runner_up(candidates, best, partial(self._dates_what_was_asked, own_known))
+        if qtype in ("date", "day") and not self._dates_what_was_asked(question, own_known, best):
+            best = self._runner_up(
+                candidates, best, partial(self._dates_what_was_asked, question, own_known)
+            )
         if not self._covers_years(question, best, passages):
             best = self._runner_up(
                 candidates, best, lambda c: self._covers_years(question, c, passages)
@@ -985,7 +1003,7 @@ class ExtractiveAnswerer:
         if (
             not reason
             and qtype in ("date", "day")
-            and not self._dates_what_was_asked(own_known, best)
+            and not self._dates_what_was_asked(question, own_known, best)
         ):
             reason = "the date in the evidence is of something else"
         if not reason and not self._covers_years(question, best, passages):
@@ -1164,10 +1182,19 @@ class ExtractiveAnswerer:
         years.update(y for p in passages if p.doc_id == doc_id for y in _YEAR_RE.findall(p.date))
         return bool(asked & years)  # "vuodenvaihteessa 2022–2023": one of them will do
 
-    def _dates_what_was_asked(self, terms: Sequence[str], cand: _Candidate) -> bool:
+    def _dates_what_was_asked(self, question: str, terms: Sequence[str], cand: _Candidate) -> bool:
         """A date in a clause of its own ("…, miten yhteistyötä jatketaan 1.1.2023 jälkeen")
-        dates that clause: some clause with a date must mention what the question asks about."""
-        clauses = [c for c in re.split(r"[,;:]", self._sentence(cand)) if _DATE_RE.search(c)]
+        dates that clause: some clause with a date must mention what the question asks about.
+        When is something held: a date that only bounds a period ("1.1.2023 alkaen") is not
+        a day it is held on."""
+        sentence = self._sentence(cand)
+        if (
+            _HELD.search(question)
+            and not _BOUNDARY_DATE.search(question)
+            and not _DATE_RE.search(_BOUNDARY_DATE.sub(" ", sentence))
+        ):
+            return False
+        clauses = [c for c in re.split(r"[,;:]", sentence) if _DATE_RE.search(c)]
         if len(clauses) == len(re.split(r"[,;:]", self._sentence(cand))):
             return True  # every clause is dated (one-clause sentences included)
         weighted = [(t, 1.0) for t in terms]
