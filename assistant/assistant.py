@@ -12,12 +12,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import store
-from .answer import ABSTAIN_TEXT, Answer, Citation, ExtractiveAnswerer, QuestionTerms
+from .answer import (
+    ABSTAIN_TEXT,
+    MAX_SENTENCES,
+    Answer,
+    Citation,
+    ExtractiveAnswerer,
+    QuestionTerms,
+)
 from .chunking import Chunk
 from .citations import SourceRef, finalize
 from .config import Settings
 from .embeddings import AnyEmbeddings, make_embeddings
-from .followup import Standalone, condense
+from .followup import Standalone, condense, split_questions
 from .register import Register
 from .retrieve import Passage, Retriever
 
@@ -203,20 +210,38 @@ class Assistant:
             for hit in self.register.lookup(standalone.text)[:3]
         ]
         passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in boosted])
-        evidence = self._extractive.select(
-            standalone.text,
-            QuestionTerms(standalone.own_stems, standalone.carried_stems, standalone.entities),
-            vector,
-            passages,
-            boosted,
-        )
-        if evidence.abstain:
+        parts = split_questions(standalone.text)
+        if len(parts) == 1:
+            evidence = [
+                self._extractive.select(
+                    standalone.text,
+                    QuestionTerms(
+                        standalone.own_stems, standalone.carried_stems, standalone.entities
+                    ),
+                    vector,
+                    passages,
+                    boosted,
+                )
+            ]
+        else:
+            # each part on its own; the second leans on the first ("… ja kuka sen julkaisi?")
+            evidence = []
+            for i, part in enumerate(parts):
+                sub = condense(part, [{"role": "user", "content": parts[0]}] if i else None)
+                carried = tuple(dict.fromkeys([*sub.carried_stems, *standalone.carried_stems]))
+                terms = QuestionTerms(sub.own_stems, carried, sub.entities)
+                evidence.append(
+                    self._extractive.select(
+                        sub.text, terms, self._embed(sub.text), passages, boosted
+                    )
+                )
+        answered = [pick for ev in evidence if not ev.abstain for pick in ev.picks]
+        picks = list(dict.fromkeys(answered))[:MAX_SENTENCES]
+        if evidence[0].abstain:  # the first question is the main one: without it, no answer
             return ABSTAIN_TEXT, (), True, passages
-        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in evidence.picks])
-        refs = {
-            i: SourceRef(chunk_id, quote) for i, (chunk_id, quote) in enumerate(evidence.picks, 1)
-        }
-        draft = " ".join(f"{quote} [{i}]" for i, (_, quote) in enumerate(evidence.picks, 1))
+        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in picks])
+        refs = {i: SourceRef(chunk_id, quote) for i, (chunk_id, quote) in enumerate(picks, 1)}
+        draft = " ".join(f"{quote} [{i}]" for i, (_, quote) in enumerate(picks, 1))
         text, citations = finalize(draft, refs, passages)
         if not citations:
             return ABSTAIN_TEXT, (), True, passages

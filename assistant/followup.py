@@ -97,6 +97,27 @@ def split_clauses(question: str) -> tuple[str, str]:
     return question[: match.start()], question[match.start() + 1 :]
 
 
+# "Minä päivänä uutinen julkaistiin ja kuka sen julkaisi?": a second question joined on
+_SECOND_QUESTION = re.compile(
+    r"(?:,\s*|\s+)(?:ja|sekä|entä)\s+(?=(?:kuka|ketkä|kenet|kenen|keitä|mikä|mitkä|mitä|"
+    r"minkä|milloin|missä|mistä|mihin|minä|montako|kuinka|paljonko|miksi|miten|monesko)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_questions(question: str) -> list[str]:
+    """The questions a two-part question asks ("Milloin X ja kuka Y?" → two); the second may
+    lean on the first ("… ja kuka sen julkaisi?"). One question gives a list of one."""
+    match = _SECOND_QUESTION.search(question)
+    if not match:
+        return [question]
+    first = question[: match.start()].strip()
+    second = question[match.end() :].strip()
+    if len(question_stems(first)) < 2:  # "Mitä kunnat ja mitä …": one question after all
+        return [question]
+    return [first.rstrip("?,") + "?", second[:1].upper() + second[1:]]
+
+
 def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standalone:
     """The standalone form of ``question`` given the conversation so far."""
     main, scene = split_clauses(question)
