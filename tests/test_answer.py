@@ -14,8 +14,14 @@ from assistant.answer import (
     type_match,
     verb_stems,
 )
-from assistant.followup import condense, needs_context, split_clauses
-from assistant.lexical import is_foreign, question_stems, stems, to_finnish_terms
+from assistant.followup import condense, needs_context, split_clauses, split_questions
+from assistant.lexical import (
+    is_foreign,
+    question_stems,
+    stems,
+    to_finnish_terms,
+    with_glossed_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +61,9 @@ from assistant.lexical import is_foreign, question_stems, stems, to_finnish_term
         ("Kerro puitesopimuksesta.", "other"),
         ("Onko asukkaalle olennaista, kuka palvelut järjestää?", "other"),
         ("Hyväksyikö aluevaltuusto sopimuksen?", "other"),
+        ("Milloin jaoston seuraava kokous on määrä pitää?", "date"),  # "on määrä": is to be
+        ("Kuinka suuri rahoitus hankkeelle myönnettiin?", "money"),
+        ("Missä ominaisuudessa Aula osallistui kokoukseen?", "role"),
     ],
 )
 def test_question_type(question: str, qtype: str) -> None:
@@ -216,3 +225,42 @@ def test_relative_dates_are_dates_and_durations_are_not() -> None:
 def test_asked_kind_is_the_noun_after_the_question_word() -> None:
     assert asked_kind("Mitä puoluetta hän edustaa?") == stems("puoluetta")[0]
     assert asked_kind("Mikä on hänen puhelinnumeronsa?") is None
+
+
+def test_question_words_and_courtesies_are_not_terms() -> None:
+    own = question_stems("Minkälaisten palvelujen tarjoamisen Aula nimesi tavoitteeksi, kiitos")
+    assert not set(stems("minkälaisten kiitos", keep_stopwords=True)) & set(own)
+    # Finnish "on" is no sign of English
+    assert not is_foreign("kuka se on joka on jyväskylän kaupunginhallituksen puheenjohtaja")
+
+
+def test_participles_are_verb_forms() -> None:
+    verbal = verb_stems("Ketkä nimitetyiksi sanottiin pidetyssä kokouksessa siirryttäessä?")
+    assert set(stems("nimitetyiksi pidetyssä siirryttäessä")) <= verbal
+
+
+def test_english_words_in_a_finnish_question_are_glossed() -> None:
+    text = with_glossed_words("Mikä on aluehallituksen chairin phone number?")
+    assert "puheenjohtaja" in text and "puhelinnumero" in text
+    assert "termin" in with_glossed_words("Mikä on termin merkitys?")  # Finnish, not "term"
+
+
+def test_time_of_year_is_context() -> None:
+    standalone = condense("Kuka toimi jaoston puheenjohtajana alkuvuodesta 2022?", None)
+    assert not set(stems("alkuvuodesta")) & set(standalone.own_stems)
+
+
+def test_role_phrase_keeps_a_name_that_looks_like_a_participle() -> None:
+    assert role_phrase("Kuka on Kevan toimitusjohtaja?") == stems("Kevan toimitusjohtaja")
+
+
+def test_two_part_questions_are_split() -> None:
+    assert split_questions("Milloin uutinen julkaistiin ja kuka sen kirjoitti?") == [
+        "Milloin uutinen julkaistiin?",
+        "Kuka sen kirjoitti?",
+    ]
+    two = split_questions("Missä kokouksessa sopimus hyväksyttiin, ja mikä on asian diaarinumero?")
+    assert len(two) == 2
+    # one question with two question words, or two subjects of one question
+    assert split_questions("Kuka valittiin ja milloin?") == ["Kuka valittiin ja milloin?"]
+    assert len(split_questions("Mitä kunnat ja mitä hyvinvointialue tekee?")) == 1

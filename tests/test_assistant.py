@@ -75,6 +75,14 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         # spoken Finnish ("tavote"); an English possessive ("Helaste's")
         ("mikä on oppilashuollon työryhmän tavote", "kuraattori"),
         ("what's Hanna Helaste's phone number", "040"),
+        # English words inside a Finnish question
+        ("Mikä on aluehallituksen chairin Maria Kaisa Aulan phone number?", "050"),
+        # a meeting "held" ("pitivät") is the documents' "kokoontuivat"
+        ("Minä päivänä kaupunginhallitus ja aluehallitus pitivät yhteisen kokouksen?", "27.9."),
+        # the sentence that enumerates, not the one that says there are many
+        ("Millä aloilla kunnilla on yhdyspintoja hyvinvointialueiden kanssa?", "kaavoituksessa"),
+        # a two-part question answered part by part
+        ("Milloin yhdyspintajaosto kokoontui ja kuka sen puheenjohtaja on?", "26.1."),
     ],
 )
 def test_typed_questions_get_the_fact_first(assistant, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -101,6 +109,12 @@ def test_typed_questions_get_the_fact_first(assistant, question: str, expected: 
         "Milloin Jyväskylän kaupunginvaltuusto hyväksyi puitesopimuksen?",
         # the office is Karhunen's, the deputy is what is asked
         "Kuka on Kuntaliiton toimitusjohtajan Minna Karhusen varahenkilö?",
+        "Kuka on Kevan toimitusjohtaja?",  # Keva is named, its chief executive is not
+        # a year none of the documents speaks of
+        "Missä palvelutuotantotyöryhmä kokoontui keväällä 2019?",
+        # "1.1.2023 jälkeen" dates the cooperation, not the day of the event
+        "Minä päivänä Kuntaliiton tilaisuus hyvinvointialueiden johdolle pidetään?",
+        "Kuinka suuri rahoitus SOTE 2020 -hankkeelle myönnettiin?",  # no sum is told
     ],
 )
 def test_unanswerable_question_abstains_but_lists_passages(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -141,6 +155,15 @@ def test_spoken_words_snap_to_corpus_stems(assistant) -> None:  # type: ignore[n
     # spoken Finnish drops the i of a diphthong: "tavote", "väliaikasen"
     known, unknown = assistant._extractive.resolve_terms(stems("tavote väliaikasen"))
     assert set(stems("tavoite väliaikaisen")) <= set(known) and not unknown
+
+
+def test_unused_synonyms_stand_for_the_corpus_word(assistant) -> None:  # type: ignore[no-untyped-def]
+    extractive = assistant._extractive
+    known, unknown = extractive.resolve_terms(stems("rajapinta houkuttelevuus kiertue"))
+    assert not unknown
+    assert any(term.startswith("yhdyspin") for term in known)
+    # a word with no synonym in the corpus stays unknown
+    assert extractive.resolve_terms(stems("rehtori"))[1]
 
 
 def test_control_characters_are_stripped() -> None:
