@@ -690,6 +690,7 @@ class ExtractiveAnswerer:
         self._synonyms = [
             [(member, self._corpus_stem(member)) for member in group] for group in SYNONYMS
         ]
+        self._alt_cache: dict[str, frozenset[str]] = {}
         self._doc_years: dict[str, set[str]] = {}  # the years each document mentions
         for c in index.chunks:
             self._doc_years.setdefault(c.doc_id, set()).update(_YEAR_RE.findall(c.context))
@@ -770,6 +771,20 @@ class ExtractiveAnswerer:
             and (w.startswith(key) or w.index(key) >= 4)
         ]
         return stems(min(forms)[2])[0] if forms else None
+
+    def _alternatives(self, term: str) -> frozenset[str]:
+        """Corpus stems of the synonyms of a question term (cached: asked per sentence)."""
+        found = self._alt_cache.get(term)
+        if found is None:
+            found = frozenset(
+                s
+                for group in self._synonyms
+                if any(_same_word(term, member) for member, _ in group)
+                for member, s in group
+                if s and not _same_word(term, member) and s != term
+            )
+            self._alt_cache[term] = found
+        return found
 
     def _synonym(self, term: str) -> str | None:
         """The corpus stem of a synonym of ``term`` ("kiertue" → "kuntakiero"), if any."""
@@ -898,7 +913,11 @@ class ExtractiveAnswerer:
             if term in sentence:
                 got += w
                 strict += w
-            elif any(_compound_match(term, s) for s in sentence) or _split_match(term, sentence):
+            elif (
+                any(_compound_match(term, s) for s in sentence)
+                or _split_match(term, sentence)
+                or self._alternatives(term) & sentence  # a synonym: "turvata" ~ "varmistaa"
+            ):
                 got += 0.7 * w
                 strict += 0.7 * w
             elif label and any(_compound_match(term, s) for s in label):
