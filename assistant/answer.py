@@ -901,10 +901,11 @@ class ExtractiveAnswerer:
         sentence: frozenset[str],
         context: frozenset[str],
         label: frozenset[str] = frozenset(),
+        verbal: frozenset[str] = frozenset(),
     ) -> tuple[float, float]:
         """(support with passage context, support of the sentence alone); ``context`` holds
         the question terms the sentence's passage mentions, ``label`` the heading a label line
-        stands under."""
+        stands under, ``verbal`` the terms that are verb forms (any form of the verb counts)."""
         total = sum(w for _, w in weighted)
         if total <= 0:
             return 0.0, 0.0
@@ -917,6 +918,8 @@ class ExtractiveAnswerer:
                 any(_compound_match(term, s) for s in sentence)
                 or _split_match(term, sentence)
                 or self._alternatives(term) & sentence  # a synonym: "turvata" ~ "varmistaa"
+                or (term in verbal and any(_same_verb(term, s) for s in sentence))
+                or _inhabitants_of(term, sentence)
             ):
                 got += 0.7 * w
                 strict += 0.7 * w
@@ -958,7 +961,7 @@ class ExtractiveAnswerer:
         unknown_share = unknown_mass / (unknown_mass + known_mass) if unknown_mass else 0.0
         signals: dict[str, float] = {"unknown_share": round(unknown_share, 3)}
 
-        candidates = self._candidates(weighted, query_vector, passages, qtype, boosted)
+        candidates = self._candidates(weighted, query_vector, passages, qtype, boosted, verbal)
         if not candidates:
             return Evidence([], True, "no candidates", signals)
         best = candidates[0]
@@ -1291,6 +1294,7 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         qtype: str,
         boosted: Sequence[tuple[str, str]] = (),
+        verbal: frozenset[str] = frozenset(),
     ) -> list[_Candidate]:
         t = self.tuning
         boost = {(chunk_id, quote) for chunk_id, quote in boosted}
@@ -1325,7 +1329,7 @@ class ExtractiveAnswerer:
             if pos not in in_context:
                 in_context[pos] = self._mentioned(weighted, self._chunk_stems[pos])
             support, strict = self._support(
-                weighted, self._stems[row], in_context[pos], self._label_of[row]
+                weighted, self._stems[row], in_context[pos], self._label_of[row], verbal
             )
             typed = type_match(qtype, sentence, self._common)
             chunk_id = self._index.chunks[pos].chunk_id
@@ -1398,6 +1402,21 @@ def _common_prefix(a: str, b: str) -> int:
 def _same_word(term: str, word: str) -> bool:
     """A question stem is a form of ``word`` when they share all but a short tail."""
     return _common_prefix(term, word) >= max(5, max(len(term), len(word)) - 3)
+
+
+def _same_verb(term: str, stem: str) -> bool:
+    """Two forms of one verb share its root ("varmistettava" ~ "varmistaminen")."""
+    return _common_prefix(term, stem) >= max(6, len(term) - 5)
+
+
+def _inhabitants_of(term: str, sentence: frozenset[str]) -> bool:
+    """ "keskisuomalainen", "jyväskyläläinen" speak of the place the sentence names
+    ("Keski-Suomen", "Jyväskylän")."""
+    match = re.fullmatch(r"(\w{5,})(?:lais|läis)", term)
+    if not match:
+        return False
+    place = match.group(1)
+    return any(_compound_match(place, s) for s in sentence) or _split_match(place, sentence)
 
 
 def _part_match(part: str, stem: str) -> bool:
