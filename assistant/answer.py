@@ -917,7 +917,8 @@ class ExtractiveAnswerer:
             elif (
                 any(_compound_match(term, s) for s in sentence)
                 or _split_match(term, sentence)
-                or self._alternatives(term) & sentence  # a synonym: "turvata" ~ "varmistaa"
+                # a synonym: "turvata" ~ "varmistaa" ("varmistaminen")
+                or any(_compound_match(a, s) for a in self._alternatives(term) for s in sentence)
                 or (term in verbal and any(_same_verb(term, s) for s in sentence))
                 or _inhabitants_of(term, sentence)
             ):
