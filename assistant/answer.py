@@ -752,6 +752,12 @@ class ExtractiveAnswerer:
                 (known if synonym else unknown).append(synonym or term)
         return known, unknown
 
+    def with_synonyms(self, terms: Sequence[str]) -> list[str]:
+        """``terms`` and, for each the corpus never uses, the corpus stem of a synonym: what
+        lexical retrieval should also look for ("rajapinta" → "yhdyspinta")."""
+        found = [self._synonym(t) for t in terms if t not in self._idf]
+        return list(dict.fromkeys([*terms, *(s for s in found if s)]))
+
     def _corpus_stem(self, word: str) -> str | None:
         """The stem of the corpus's plainest form of ``word``: an inflected form, or else a
         compound ending in it ("kierros" → the stem of "kuntakierrosta"); None when the corpus

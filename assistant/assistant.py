@@ -116,7 +116,7 @@ class Assistant:
     ) -> tuple[list[Passage], np.ndarray | None]:
         method = method or self.settings.retriever
         vector = self._embed(standalone.text) if method != "bm25" else None
-        terms = [*standalone.own_stems, *standalone.carried_stems]
+        terms = self._extractive.with_synonyms([*standalone.own_stems, *standalone.carried_stems])
         return self._retriever.search(vector, terms, k, method), vector
 
     def _embed(self, text: str) -> np.ndarray:

@@ -81,6 +81,8 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         ("Minä päivänä kaupunginhallitus ja aluehallitus pitivät yhteisen kokouksen?", "27.9."),
         # the sentence that enumerates, not the one that says there are many
         ("Millä aloilla kunnilla on yhdyspintoja hyvinvointialueiden kanssa?", "kaavoituksessa"),
+        # a synonym the corpus does not use: "houkuttelevuus" for "vetovoima"
+        ("Mikä lisää kunnan houkuttelevuutta Selinin mukaan?", "vetovoimaan"),
         # a two-part question answered part by part
         ("Milloin yhdyspintajaosto kokoontui ja kuka sen puheenjohtaja on?", "26.1."),
     ],
