@@ -208,6 +208,16 @@ _HELD = re.compile(
     r"tapas\w*|held|hålls)\b",
     re.IGNORECASE,
 )
+# The thing held ("tilaisuus", "kokous"): a sentence that dates or places it names it, or says
+# that someone met.
+_EVENT_NOUN = re.compile(
+    r"\w*(?:tilaisuu|kokou|tapaami|seminaari|istun|palaveri|kokoontumi|webinaari)\w*",
+    re.IGNORECASE,
+)
+_MET = re.compile(
+    r"tilaisuu|kokou|kokoon|kokoont|tapaa|tapas|tapaami|seminaari|istun|palaveri|koolla",
+    re.IGNORECASE,
+)
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _RECORD_RE = re.compile(r"\b\d{1,5}/\d{2}(?:\.\d{2}){1,3}/\d{4}\b")
 _DAY_RE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.|\b\d{4}-\d{2}-\d{2}\b")
@@ -255,6 +265,7 @@ _ROLE = re.compile(
     r"lääkäri|vetäjä|ylilääkäri|pormestari|neuvos|insinööri|suunnittelija|kirjaaja|lakimies)",
     re.IGNORECASE,
 )
+_GROUP = re.compile(r"(?:työ|ala|johto|ohjaus)?(?:ryhm|jaost|toimikun|tiim)")
 _LEADER = re.compile(r"(johtaja|vetäjä|\bjohta|\bvet[äi])", re.IGNORECASE)
 _ASKS_FOR_NAME = re.compile(
     r"(johtaja|jäsen|koordinaattori|päällikkö|asiantuntija|sihteeri|valmistelija|esittelijä|"
@@ -480,8 +491,9 @@ def role_phrase(question: str) -> list[str] | None:
 
 
 def led_object(question: str) -> list[str] | None:
-    """For "who leads / led Y" ("Kuka johtaa …", "Kuka veti …"): the stem of what is led, the
-    last content word after the verb. None when the question has no such verb."""
+    """For "who leads / led Y" ("Kuka johtaa …", "Kuka veti …"): the stems of what is led, the
+    last content word after the verb (with the genitive before a generic group: "oppilashuollon
+    työryhmää"). None when the question has no such verb."""
     text = standardize(question)
     match = _LEADS.search(text)
     if not match:
@@ -490,9 +502,17 @@ def led_object(question: str) -> list[str] | None:
     # "johti puhetta X:ssä syksyllä 2022": the idiom's object and the time are not what is led
     clause = _DATE_RE.sub(" ", re.sub(r"\bpuhetta\b", " ", clause, flags=re.IGNORECASE))
     after = [
-        w for w in words(clause) if w not in STOPWORDS and w not in FRAME_WORDS and not w.isdigit()
+        w
+        for w in re.findall(r"\w+", clause)
+        if w.lower() not in STOPWORDS and w.lower() not in FRAME_WORDS and not w.isdigit()
     ]
-    return stems(after[-1])[:1] if after else []
+    if not after:
+        return []
+    led = stems(after[-1])[:1]
+    # "oppilashuollon työryhmää": a group named by what it does needs that genitive
+    if led and _GROUP.match(led[0]) and len(after) >= 2 and re.fullmatch(r"[a-zåäö]+n", after[-2]):
+        return [*stems(after[-2]), *led]
+    return led
 
 
 _KIND = re.compile(
@@ -998,6 +1018,10 @@ class ExtractiveAnswerer:
             best = self._runner_up(
                 candidates, best, partial(self._dates_what_was_asked, question, own_known)
             )
+        if not self._speaks_of_event(question, qtype, best):
+            best = self._runner_up(
+                candidates, best, lambda c: self._speaks_of_event(question, qtype, c)
+            )
         if not self._covers_years(question, best, passages):
             best = self._runner_up(
                 candidates, best, lambda c: self._covers_years(question, c, passages)
@@ -1035,6 +1059,8 @@ class ExtractiveAnswerer:
             and not self._dates_what_was_asked(question, own_known, best)
         ):
             reason = "the date in the evidence is of something else"
+        if not reason and not self._speaks_of_event(question, qtype, best):
+            reason = "the evidence does not speak of the event asked about"
         if not reason and not self._covers_years(question, best, passages):
             reason = "the evidence is from another year"
         if reason:
@@ -1199,6 +1225,15 @@ class ExtractiveAnswerer:
         sentence = self._sentence(cand)
         said = words(sentence) + sorted(self._label_of[row])
         return any(w.startswith(v) for v in wanted for w in said)
+
+    def _speaks_of_event(self, question: str, qtype: str, cand: _Candidate) -> bool:
+        """ "Milloin / missä tilaisuus pidetään?": the sentence that dates or places it names
+        the event or says that someone met."""
+        if qtype not in ("date", "day", "place"):
+            return True
+        if not (_HELD.search(question) and _EVENT_NOUN.search(question)):
+            return True
+        return bool(_MET.search(self._sentence(cand)))
 
     def _covers_years(self, question: str, cand: _Candidate, passages: Sequence[Passage]) -> bool:
         """ "Kuka oli puheenjohtaja vuonna 2016?": the evidence's document mentions a year the
