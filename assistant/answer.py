@@ -354,6 +354,14 @@ _WHEN = re.compile(
 )
 
 
+_QUESTION_WORD = re.compile(
+    r"\b(?:kuka|ketkä|kenen|kenet|keneltä|kenelle|keitä|keistä|mikä|mitkä|mitä|minkä|"
+    r"milloin|missä|mistä|mihin|millä|mille|minä|montako|kuinka|paljonko|miksi|miten|"
+    r"who|what|when|where|which|how|why|vem|vad|när|var|vilk\w+|hur|varför)\b",
+    re.IGNORECASE,
+)
+
+
 def question_type(question: str) -> str:
     """The kind of answer a question asks for: record (diary number), email, contact (phone
     or any), number, day (a calendar day), date (any time), role (an office), person,
@@ -362,6 +370,12 @@ def question_type(question: str) -> str:
     first = words(question)[:1]
     if first and _YES_NO.match(first[0]):
         return "other"  # "Onko …, kuka …?" asks yes or no, whatever words follow
+    # "Mikä on olennaista, jos ei se, kuka ne järjestää?": the clause of the first question
+    # word asks; a question word in a later clause is part of what is asked about
+    asked = _QUESTION_WORD.search(question)
+    if asked:
+        comma = question.find(",", asked.end())
+        question = question if comma < 0 else question[:comma]
     for name, pattern in _QTYPE_PATTERNS:
         if pattern.search(question):
             return name
@@ -992,6 +1006,17 @@ class ExtractiveAnswerer:
         if not candidates:
             return Evidence([], True, "no candidates", signals)
         best = candidates[0]
+        if qtype == "record" and best.typed < 1.0:
+            # a minutes' record number stands on a line of its own under the item it numbers
+            doc = self._index.chunks[best.chunk_pos].doc_id
+            best = next(
+                (
+                    c
+                    for c in candidates
+                    if c.typed == 1.0 and self._index.chunks[c.chunk_pos].doc_id == doc
+                ),
+                best,
+            )
         if qtype != "other" and best.typed < 1.0:
             typed = [
                 c for c in candidates if c.typed > best.typed and c.support >= 0.6 * best.support
