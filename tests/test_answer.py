@@ -64,6 +64,8 @@ from assistant.lexical import (
         ("Milloin jaoston seuraava kokous on määrä pitää?", "date"),  # "on määrä": is to be
         ("Kuinka suuri rahoitus hankkeelle myönnettiin?", "money"),
         ("Missä ominaisuudessa Aula osallistui kokoukseen?", "role"),
+        # a question word in a later clause is part of what is asked about
+        ("Mikä asukkaille on tärkeää, jos ei se, kuka palvelut tuottaa?", "other"),
     ],
 )
 def test_question_type(question: str, qtype: str) -> None:
@@ -196,6 +198,11 @@ def test_role_phrase_keeps_whose_role_it_is() -> None:
     assert role_phrase("Kuka on Kuntaliiton toimitusjohtajan Minna Karhusen varahenkilö?") == (
         stems("Kuntaliiton toimitusjohtajan varahenkilö")
     )
+
+
+def test_led_group_keeps_the_genitive_that_says_which() -> None:
+    assert led_object("Kuka vetää jaoston talouden työryhmää?") == stems("talouden työryhmää")
+    assert led_object("Kuka johtaa Keski-Suomen sairaanhoitopiiriä?") == stems("sairaanhoitopiiriä")
 
 
 def test_led_object_is_what_is_led() -> None:

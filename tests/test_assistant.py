@@ -83,6 +83,10 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         ("Millä aloilla kunnilla on yhdyspintoja hyvinvointialueiden kanssa?", "kaavoituksessa"),
         # a synonym the corpus does not use: "houkuttelevuus" for "vetovoima"
         ("Mikä lisää kunnan houkuttelevuutta Selinin mukaan?", "vetovoimaan"),
+        # any form of the verb: "varmistettava" ~ "varmistaminen"; "keskisuomalainen"
+        ("Kuinka monen keskisuomalaisen asukkaan palvelut on varmistettava?", "270 000"),
+        # the record line of the minutes the evidence comes from
+        ("Mikä diaarinumero kunnanhallituksen puitesopimusasialla on?", "275/00.01.01/2022"),
         # a two-part question answered part by part
         ("Milloin yhdyspintajaosto kokoontui ja kuka sen puheenjohtaja on?", "26.1."),
     ],
@@ -117,6 +121,10 @@ def test_typed_questions_get_the_fact_first(assistant, question: str, expected: 
         # "1.1.2023 jälkeen" dates the cooperation, not the day of the event
         "Minä päivänä Kuntaliiton tilaisuus hyvinvointialueiden johdolle pidetään?",
         "Kuinka suuri rahoitus SOTE 2020 -hankkeelle myönnettiin?",  # no sum is told
+        # the event is named but never dated: a sentence without it does not date it
+        "Milloin Kuntaliiton keskustelutilaisuus hyvinvointialueiden johdolle pidetään?",
+        # the pupil welfare group's work is told, not who leads it
+        "Kuka johtaa yhdyspintajaoston oppilashuollon työryhmää?",
     ],
 )
 def test_unanswerable_question_abstains_but_lists_passages(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
