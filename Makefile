@@ -40,6 +40,8 @@ test: lint
 	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate --quiet
 	$(PY) -m evals --gold evals/fresh --thresholds evals/thresholds_fresh.toml --gate --quiet
 	$(PY) -m evals --gold evals/fresh2 --thresholds evals/thresholds_fresh2.toml --gate --quiet
+	$(PY) -m evals --gold evals/fresh3 --thresholds evals/thresholds_fresh3.toml --gate --quiet
+	$(PY) -m evals --gold evals/fresh4 --thresholds evals/thresholds_fresh4.toml --gate --quiet
 
 eval: install
 	$(PY) -m evals --compare

@@ -790,7 +790,7 @@ class ExtractiveAnswerer:
         """``terms`` and, for each the corpus never uses, the corpus stem of a synonym: what
         lexical retrieval should also look for ("rajapinta" → "yhdyspinta")."""
         found = [self._synonym(t) for t in terms if t not in self._idf]
-        return list(dict.fromkeys([*terms, *(s for s in found if s)]))
+        return [*terms, *dict.fromkeys(s for s in found if s and s not in terms)]
 
     def _corpus_stem(self, word: str) -> str | None:
         """The stem of the corpus's plainest form of ``word``: an inflected form, or else a
