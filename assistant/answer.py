@@ -1103,7 +1103,10 @@ class ExtractiveAnswerer:
                 self._index.chunks[cand.chunk_pos].doc_id
                 != self._index.chunks[best.chunk_pos].doc_id
             )
-            if other_doc and cand.support < t.min_support:
+            # from another document: full support of its own, and the names the question uses
+            if other_doc and (
+                cand.support < t.min_support or self._missing_entities(terms.entities, cand)
+            ):
                 continue
             quote = self._quote(cand)
             if quote not in picks:
