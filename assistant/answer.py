@@ -94,13 +94,13 @@ class Answer:
 
 # ============================================================================ extractive answerer
 
-# Question word → what the answer must contain. Checked in order; the first hit decides.
 # "missä asioissa", "millä aloilla", "mihin tehtäviin": which ones, plural
 _PLURAL_CASE = re.compile(
     r"\b(?:missä|millä|mistä|mihin|mille) \w+(?:i|oi|ei)(?:ssa|ssä|lla|llä|sta|stä|hin|lle)\b",
     re.IGNORECASE,
 )
 _WHICH_ONES = re.compile(r"\b(?:mitkä|which|vilka|luettele|list)\b", re.IGNORECASE)
+# Question word → what the answer must contain. Checked in order; the first hit decides.
 _QTYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
@@ -203,21 +203,11 @@ _BOUNDARY_DATE = re.compile(
     r"(?:" + _DATE_RE.pattern + r")\s+(?:alkaen|lähtien|jälkeen|asti|saakka|mennessä)\b",
     re.IGNORECASE,
 )
-_HELD = re.compile(
-    r"\b(?:pide\w*|pidä\w*|piti\w*|järjest\w*|kokoon\w*|kokoont\w*|kokous\w*|tapaa\w*|"
-    r"tapas\w*|held|hålls)\b",
-    re.IGNORECASE,
-)
 # The thing held ("tilaisuus", "kokous"): a sentence that dates or places it names it, or says
 # that someone met.
-_EVENT_NOUN = re.compile(
-    r"\w*(?:tilaisuu|kokou|tapaami|seminaari|istun|palaveri|kokoontumi|webinaari)\w*",
-    re.IGNORECASE,
-)
-_MET = re.compile(
-    r"tilaisuu|kokou|kokoon|kokoont|tapaa|tapas|tapaami|seminaari|istun|palaveri|koolla",
-    re.IGNORECASE,
-)
+_EVENT_STEMS = "tilaisuu|kokou|tapaami|seminaari|istun|palaveri|kokoontumi|webinaari"
+_EVENT_NOUN = re.compile(rf"\w*(?:{_EVENT_STEMS})\w*", re.IGNORECASE)
+_MET = re.compile(rf"{_EVENT_STEMS}|kokoon|tapaa|tapas|koolla", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _RECORD_RE = re.compile(r"\b\d{1,5}/\d{2}(?:\.\d{2}){1,3}/\d{4}\b")
 _DAY_RE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.|\b\d{4}-\d{2}-\d{2}\b")
@@ -248,6 +238,11 @@ _PLACE_RE = re.compile(
 _VENUE = re.compile(
     r"\b(?:pidettiin|pidetään|pidettävä\w*|järjestettiin|järjestetään|kokoontui\w*|"
     r"kokoontu\w*|held|met|meet|hölls|träffades|samlades)\b",
+    re.IGNORECASE,
+)
+# Any verb of holding or meeting: when or where something is held.
+_HELD = re.compile(
+    rf"{_VENUE.pattern}|\b(?:pide|pidä|piti|järjest|kokoon|kokous|tapaa|tapas)\w*",
     re.IGNORECASE,
 )
 _SEQUENCE = re.compile(
@@ -304,19 +299,19 @@ _CONJ_RE = re.compile(r"(?<!-)\s(?:sekä|ja|tai)\b")
 _PART_CONJ_RE = re.compile(r"-\s(?:sekä|ja|tai)\b")
 
 
+def _list_items(sentence: str) -> int:
+    """How many items a sentence enumerates, roughly: its commas and bullets, plus one."""
+    return sentence.count(",") + sentence.count("•") + 1
+
+
 def _list_score(sentence: str) -> float:
     """1 for an enumeration of three or more ("A, B ja C"), 0.5 for a pair, else 0."""
-    commas = sentence.count(",") + sentence.count("•")
+    commas = _list_items(sentence) - 1
     conj = len(_CONJ_RE.findall(sentence))
     if commas >= 2 or (commas and conj):
         return 1.0
     # "valmius- ja varautumisasiat" is a pair too, but no more than a pair
     return 0.5 if conj or _PART_CONJ_RE.search(sentence) else 0.0
-
-
-def _list_items(sentence: str) -> int:
-    """How many items a sentence enumerates, roughly: its commas and bullets, plus one."""
-    return sentence.count(",") + sentence.count("•") + 1
 
 
 _REASON_RE = re.compile(
@@ -828,12 +823,8 @@ class ExtractiveAnswerer:
 
     def _synonym(self, term: str) -> str | None:
         """The corpus stem of a synonym of ``term`` ("kiertue" → "kuntakiero"), if any."""
-        for group in self._synonyms:
-            if any(_same_word(term, member) for member, _ in group):
-                found = [s for member, s in group if s and not _same_word(term, member)]
-                if found:
-                    return min(found, key=lambda s: (len(s), s))
-        return None
+        found = self._alternatives(term)
+        return min(found, key=lambda s: (len(s), s)) if found else None
 
     def _with_diphthong(self, term: str) -> str | None:
         """The corpus stem that ``term`` is with one dropped diphthong "i" put back."""
@@ -1034,23 +1025,32 @@ class ExtractiveAnswerer:
             longest = max(close, key=lambda c: items[id(c)])
             if items[id(longest)] >= max(3, items[id(best)] + 2):
                 best = longest
+        # Checks the evidence must pass, and why it does not answer when it fails one.
+        checks: list[tuple[Callable[[_Candidate], bool], str]] = [
+            (
+                partial(self._speaks_of_event, question, qtype),
+                "the evidence does not speak of the event asked about",
+            ),
+            (
+                lambda c: self._covers_years(question, c, passages),
+                "the evidence is from another year",
+            ),
+        ]
+        if qtype in ("date", "day"):
+            checks.insert(
+                0,
+                (
+                    partial(self._dates_what_was_asked, question, own_known),
+                    "the date in the evidence is of something else",
+                ),
+            )
         # A close runner-up answers instead when the top sentence fails a check it passes:
-        # it carries the question's terms, dates what was asked, covers the year asked about,
-        # says the role asked about.
+        # it carries the question's terms, passes the checks, says the role asked about.
         if best.support < t.min_support:
             best = self._runner_up(candidates, best, lambda c: True)
-        if qtype in ("date", "day") and not self._dates_what_was_asked(question, own_known, best):
-            best = self._runner_up(
-                candidates, best, partial(self._dates_what_was_asked, question, own_known)
-            )
-        if not self._speaks_of_event(question, qtype, best):
-            best = self._runner_up(
-                candidates, best, lambda c: self._speaks_of_event(question, qtype, c)
-            )
-        if not self._covers_years(question, best, passages):
-            best = self._runner_up(
-                candidates, best, lambda c: self._covers_years(question, c, passages)
-            )
+        for passes, _ in checks:
+            if not passes(best):
+                best = self._runner_up(candidates, best, passes)
         if qtype in _WHO and t.type_required and self._role_reason(question, best):
             best = self._runner_up(
                 candidates, best, lambda c: not self._role_reason(question, c), typed=False
@@ -1078,16 +1078,8 @@ class ExtractiveAnswerer:
             and not self._counts_what_was_asked(question, own_known, terms.entities, best)
         ):
             reason = "the number in the evidence counts something else"
-        if (
-            not reason
-            and qtype in ("date", "day")
-            and not self._dates_what_was_asked(question, own_known, best)
-        ):
-            reason = "the date in the evidence is of something else"
-        if not reason and not self._speaks_of_event(question, qtype, best):
-            reason = "the evidence does not speak of the event asked about"
-        if not reason and not self._covers_years(question, best, passages):
-            reason = "the evidence is from another year"
+        if not reason:
+            reason = next((why for passes, why in checks if not passes(best)), "")
         if reason:
             return Evidence([], True, reason, signals)
 
@@ -1286,8 +1278,9 @@ class ExtractiveAnswerer:
             and not _DATE_RE.search(_BOUNDARY_DATE.sub(" ", sentence))
         ):
             return False
-        clauses = [c for c in re.split(r"[,;:]", sentence) if _DATE_RE.search(c)]
-        if len(clauses) == len(re.split(r"[,;:]", self._sentence(cand))):
+        parts = re.split(r"[,;:]", sentence)
+        clauses = [c for c in parts if _DATE_RE.search(c)]
+        if len(clauses) == len(parts):
             return True  # every clause is dated (one-clause sentences included)
         weighted = [(t, 1.0) for t in terms]
         return any(self._mentioned(weighted, frozenset(stems(standardize(c)))) for c in clauses)
