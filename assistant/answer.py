@@ -7,7 +7,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -719,7 +719,6 @@ class ExtractiveAnswerer:
         self._synonyms = [
             [(member, self._corpus_stem(member)) for member in group] for group in SYNONYMS
         ]
-        self._alt_cache: dict[str, frozenset[str]] = {}
         self._doc_years: dict[str, set[str]] = {}  # the years each document mentions
         for c in index.chunks:
             self._doc_years.setdefault(c.doc_id, set()).update(_YEAR_RE.findall(c.context))
@@ -808,18 +807,14 @@ class ExtractiveAnswerer:
         return stems(min(forms)[2])[0] if forms else None
 
     def _alternatives(self, term: str) -> frozenset[str]:
-        """Corpus stems of the synonyms of a question term (cached: asked per sentence)."""
-        found = self._alt_cache.get(term)
-        if found is None:
-            found = frozenset(
-                s
-                for group in self._synonyms
-                if any(_same_word(term, member) for member, _ in group)
-                for member, s in group
-                if s and not _same_word(term, member) and s != term
-            )
-            self._alt_cache[term] = found
-        return found
+        """Corpus stems of the synonyms of a question term."""
+        return frozenset(
+            s
+            for group in self._synonyms
+            if any(_same_word(term, member) for member, _ in group)
+            for member, s in group
+            if s and not _same_word(term, member) and s != term
+        )
 
     def _synonym(self, term: str) -> str | None:
         """The corpus stem of a synonym of ``term`` ("kiertue" → "kuntakiero"), if any."""
@@ -933,10 +928,12 @@ class ExtractiveAnswerer:
         context: frozenset[str],
         label: frozenset[str] = frozenset(),
         verbal: frozenset[str] = frozenset(),
+        alternatives: Mapping[str, frozenset[str]] | None = None,
     ) -> tuple[float, float]:
         """(support with passage context, support of the sentence alone); ``context`` holds
         the question terms the sentence's passage mentions, ``label`` the heading a label line
-        stands under, ``verbal`` the terms that are verb forms (any form of the verb counts)."""
+        stands under, ``verbal`` the terms that are verb forms (any form of the verb counts),
+        ``alternatives`` the corpus stems of each term's synonyms."""
         total = sum(w for _, w in weighted)
         if total <= 0:
             return 0.0, 0.0
@@ -949,7 +946,11 @@ class ExtractiveAnswerer:
                 any(_compound_match(term, s) for s in sentence)
                 or _split_match(term, sentence)
                 # a synonym: "turvata" ~ "varmistaa" ("varmistaminen")
-                or any(_compound_match(a, s) for a in self._alternatives(term) for s in sentence)
+                or any(
+                    _compound_match(a, s)
+                    for a in (alternatives or {}).get(term, ())
+                    for s in sentence
+                )
                 or (term in verbal and any(_same_verb(term, s) for s in sentence))
                 or _inhabitants_of(term, sentence)
             ):
@@ -1361,6 +1362,7 @@ class ExtractiveAnswerer:
     ) -> list[_Candidate]:
         t = self.tuning
         boost = {(chunk_id, quote) for chunk_id, quote in boosted}
+        alternatives = {term: self._alternatives(term) for term, _ in weighted}
         rows: list[int] = []
         ranks: list[int] = []
         seen: set[tuple[str, int]] = set()
@@ -1392,7 +1394,12 @@ class ExtractiveAnswerer:
             if pos not in in_context:
                 in_context[pos] = self._mentioned(weighted, self._chunk_stems[pos])
             support, strict = self._support(
-                weighted, self._stems[row], in_context[pos], self._label_of[row], verbal
+                weighted,
+                self._stems[row],
+                in_context[pos],
+                self._label_of[row],
+                verbal,
+                alternatives,
             )
             typed = type_match(qtype, sentence, self._common)
             chunk_id = self._index.chunks[pos].chunk_id
