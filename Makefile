@@ -6,7 +6,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-dev index lint eval bench clean
+.PHONY: run test install install-dev index lint eval bench noise clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,9 @@ lint: install-dev
 test: lint
 	$(PY) -m pytest -q -ra
 	$(PY) -m evals --gate --quiet
-	$(PY) -m evals --gold evals/independent --thresholds evals/thresholds_independent.toml --gate --quiet
-	$(PY) -m evals --gold evals/fresh --thresholds evals/thresholds_fresh.toml --gate --quiet
-	$(PY) -m evals --gold evals/fresh2 --thresholds evals/thresholds_fresh2.toml --gate --quiet
-	$(PY) -m evals --gold evals/fresh3 --thresholds evals/thresholds_fresh3.toml --gate --quiet
-	$(PY) -m evals --gold evals/fresh4 --thresholds evals/thresholds_fresh4.toml --gate --quiet
+
+noise: install
+	$(PY) -m evals.noise --toml
 
 eval: install
 	$(PY) -m evals --compare

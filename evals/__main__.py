@@ -1,6 +1,6 @@
-"""``python -m evals``: run a gold set, write the reports, optionally compare and gate.
+"""``python -m evals``: run a question set (or every gated set), write the reports, gate.
 
-Exit codes: 0 ok, 1 the gate failed, 2 the gold set or the thresholds file is unusable.
+Exit codes: 0 ok, 1 the gate failed, 2 a question set or the thresholds file is unusable.
 """
 
 from __future__ import annotations
@@ -12,13 +12,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .gate import DEFAULT_THRESHOLDS, ThresholdError, check_gate, gate_values, load_thresholds
+from .gate import (
+    DEFAULT_THRESHOLDS,
+    GatedSet,
+    ThresholdError,
+    check_gate,
+    gate_values,
+    load_gate,
+)
 from .gold import GoldError, load_gold
 from .report import fmt, write_reports
-from .runner import RETRIEVERS, evaluate
+from .runner import RETRIEVERS, evaluate, load_assistant
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_GOLD = HERE / "gold" / "gold.jsonl"
+DEFAULT_GOLD = HERE / "sets" / "seed_gold.jsonl"
 REPORTS = HERE / "reports"
 PRINTED = (
     "recall@1",
@@ -36,13 +43,13 @@ PRINTED = (
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options (help texts in Finnish: evaluators read them)."""
     parser = argparse.ArgumentParser(
-        prog="python -m evals", description="Vastausten laadun arviointi kultajoukolla."
+        prog="python -m evals", description="Vastausten laadun arviointi kysymysjoukoilla."
     )
     parser.add_argument(
         "--gold",
         type=Path,
-        default=DEFAULT_GOLD,
-        help="kultajoukko: .jsonl-tiedosto tai kansio (oletus evals/gold/gold.jsonl)",
+        default=None,
+        help="kysymysjoukko: .jsonl-tiedosto tai kansio (oletus evals/sets/seed_gold.jsonl)",
     )
     parser.add_argument(
         "--retriever", choices=RETRIEVERS, default=None, help="hakutapa (oletus asetuksista)"
@@ -56,7 +63,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="vertaa bm25-, dense-, hybrid- ja naiivia RAG-ratkaisua samoilla kysymyksillä",
     )
     parser.add_argument(
-        "--gate", action="store_true", help="epäonnistu (koodi 1), jos mittari ei täytä raja-arvoja"
+        "--gate",
+        action="store_true",
+        help="aja raja-arvotiedoston joukot ja epäonnistu (koodi 1), jos jokin raja ei täyty",
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=None,
+        metavar="NIMI",
+        help="portitettava joukko raja-arvotiedostosta (toistettavissa; oletus kaikki)",
     )
     parser.add_argument(
         "--thresholds",
@@ -68,36 +85,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
-    """Run the evaluation; ``base_settings`` (tests) replaces ``Settings.from_env()``."""
-    args = parse_args(argv)
-    try:
-        questions = load_gold(args.gold)
-        thresholds = load_thresholds(args.thresholds) if args.gate else None
-    except (GoldError, ThresholdError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
-
-    from assistant.config import Settings
-
-    overrides = {"retriever": args.retriever} if args.retriever else {}
-    if base_settings is not None:
-        settings = replace(base_settings, **overrides)
-    else:
-        settings = Settings.from_env(**overrides)
-    try:
-        report = evaluate(
-            settings, questions, args.gold, compare=args.compare, progress=not args.quiet
+def _selected(args: argparse.Namespace) -> list[GatedSet]:
+    """The gated sets to run: all of the thresholds file, or those named with ``--set``."""
+    gated = load_gate(args.thresholds)
+    if not args.sets:
+        return gated
+    by_name = {g.name: g for g in gated}
+    unknown = [name for name in args.sets if name not in by_name]
+    if unknown:
+        raise ThresholdError(
+            f"{args.thresholds}: ei joukkoa {', '.join(unknown)} (joukot: {', '.join(by_name)})."
         )
-    except GoldError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    return [by_name[name] for name in args.sets]
 
-    out = args.out or REPORTS / time.strftime("%Y%m%d-%H%M%S")
-    paths = write_reports(report, out)
+
+def _print_summary(report: dict[str, Any], paths: dict[str, Path], label: str) -> None:
     metrics = report["metrics"]
     print(
-        f"{report['n_questions']} kysymystä, haku {report['retriever']}, "
+        f"{label}{report['n_questions']} kysymystä, haku {report['retriever']}, "
         f"vastaaja {report['answerer']}"
     )
     for key in PRINTED:
@@ -111,18 +116,73 @@ def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
             )
     print(f"Raportit: {paths['html']}")
 
-    if thresholds is not None:
-        failures = check_gate(gate_values(report), thresholds)
-        if report.get("register_error") and any(
-            k.startswith("register_") for section in thresholds.values() for k in section
-        ):
-            failures.append(f"register: {report['register_error']}")
-        if failures:
-            print("Laatuportti ei läpäissyt:", file=sys.stderr)
+
+def _gate_failures(report: dict[str, Any], gated: GatedSet) -> list[str]:
+    failures = check_gate(gate_values(report), gated.bars)
+    if report.get("register_error") and any(
+        k.startswith("register_") for section in gated.bars.values() for k in section
+    ):
+        failures.append(f"register: {report['register_error']}")
+    return failures
+
+
+def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
+    """Run the evaluation; ``base_settings`` (tests) replaces ``Settings.from_env()``."""
+    args = parse_args(argv)
+    if args.gate and args.gold is not None:
+        print(
+            "--gold ja --gate eivät käy yhdessä: portti lukee joukot raja-arvotiedostosta "
+            "(valitse joukko valitsimella --set).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        gated = _selected(args) if args.gate else []
+        runs = [(g.name, g.gold, load_gold(g.gold)) for g in gated]
+        if not args.gate:
+            gold = args.gold or DEFAULT_GOLD
+            runs = [("", gold, load_gold(gold))]
+    except (GoldError, ThresholdError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    from assistant.config import Settings
+
+    overrides = {"retriever": args.retriever} if args.retriever else {}
+    if base_settings is not None:
+        settings = replace(base_settings, **overrides)
+    else:
+        settings = Settings.from_env(**overrides)
+    assistant = load_assistant(settings)
+    out = args.out or REPORTS / time.strftime("%Y%m%d-%H%M%S")
+    failed: dict[str, list[str]] = {}
+    for i, (name, gold_path, questions) in enumerate(runs):
+        try:
+            report = evaluate(
+                settings,
+                questions,
+                gold_path,
+                compare=args.compare,
+                progress=not args.quiet,
+                assistant=assistant,
+            )
+        except GoldError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        paths = write_reports(report, out / name if name else out)
+        _print_summary(report, paths, f"[{name}] " if name else "")
+        if args.gate:
+            failures = _gate_failures(report, gated[i])
+            if failures:
+                failed[name] = failures
+    if failed:
+        print("Laatuportti ei läpäissyt:", file=sys.stderr)
+        for name, failures in failed.items():
             for line in failures:
-                print(f"  {line}", file=sys.stderr)
-            return 1
-        print("Laatuportti läpäisty.")
+                print(f"  [{name}] {line}", file=sys.stderr)
+        return 1
+    if args.gate:
+        print(f"Laatuportti läpäisty ({len(runs)} joukkoa).")
     return 0
 
 

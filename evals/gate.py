@@ -1,43 +1,97 @@
-"""The CI gate: compare measured metrics with ``evals/thresholds.toml``.
+"""The CI gate: every gated question set and its floors, from one file (``evals/thresholds.toml``).
 
-``[min]`` bars must be reached, ``[max]`` bars must not be exceeded. A metric named in the
-file but missing from the report fails (a bar that cannot be checked is not passed), and
-marker integrity below 100 % always fails, whatever the file says.
+The file has one section per set::
+
+    [seed_gold]
+    gold = "sets/seed_gold.jsonl"      # relative to the thresholds file
+    about = "why this set is gated"
+
+    [seed_gold.min]                    # the metric must reach the floor
+    "recall@1" = 0.850
+    [seed_gold.max]                    # the metric must not exceed the ceiling
+    false_abstain_rate = 0.035
+
+A metric named in a section but missing from the report fails (a bar that cannot be checked is
+not passed), and marker integrity below 100 % always fails, whatever the file says. How the
+floors are set from measured noise: ``python -m evals.noise`` and the file's header.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
+_SET_KEYS = frozenset({"gold", "about", "min", "max"})
 
 
 class ThresholdError(ValueError):
     """The thresholds file is unreadable or malformed (Finnish message)."""
 
 
-def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
-    """``{"min": {metric: bar}, "max": {metric: bar}}`` from a TOML file."""
+@dataclass(frozen=True)
+class GatedSet:
+    """One gated question set: where its questions are and the bars its metrics must meet."""
+
+    name: str
+    gold: Path
+    about: str = ""
+    min: dict[str, float] = field(default_factory=dict)
+    max: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def bars(self) -> dict[str, dict[str, float]]:
+        """``{"min": …, "max": …}`` as :func:`check_gate` takes them."""
+        return {"min": self.min, "max": self.max}
+
+
+def _bars(path: Path, where: str, table: Any) -> dict[str, float]:
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise ThresholdError(f"{path}: [{where}] ei ole taulukko.")
+    out: dict[str, float] = {}
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ThresholdError(f"{path}: [{where}] {name} = {value!r} ei ole luku.")
+        out[name] = float(value)
+    return out
+
+
+def load_gate(path: Path) -> list[GatedSet]:
+    """The gated sets of a thresholds file, in file order (Finnish :class:`ThresholdError`)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ThresholdError(f"Raja-arvotiedostoa {path} ei voi lukea: {exc}") from exc
-    out: dict[str, dict[str, float]] = {"min": {}, "max": {}}
-    for section in raw:
-        if section not in out:
-            raise ThresholdError(f"{path}: tuntematon osio [{section}] (sallitut: [min], [max]).")
-    for section in ("min", "max"):
-        table = raw.get(section, {})
-        if not isinstance(table, dict):
-            raise ThresholdError(f"{path}: [{section}] ei ole taulukko.")
-        for name, value in table.items():
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ThresholdError(f"{path}: [{section}] {name} = {value!r} ei ole luku.")
-            out[section][name] = float(value)
-    return out
+    sets: list[GatedSet] = []
+    for name, section in raw.items():
+        if not isinstance(section, dict):
+            raise ThresholdError(f"{path}: {name} ei ole osio ([{name}]).")
+        unknown = set(section) - _SET_KEYS
+        if unknown:
+            raise ThresholdError(
+                f"{path}: osiossa [{name}] tuntematon avain {', '.join(sorted(unknown))} "
+                f"(sallitut: {', '.join(sorted(_SET_KEYS))})."
+            )
+        gold = section.get("gold")
+        if not isinstance(gold, str) or not gold:
+            raise ThresholdError(f"{path}: osiosta [{name}] puuttuu kysymysjoukko (gold = …).")
+        sets.append(
+            GatedSet(
+                name=name,
+                gold=(path.parent / gold).resolve(),
+                about=str(section.get("about", "")),
+                min=_bars(path, f"{name}.min", section.get("min")),
+                max=_bars(path, f"{name}.max", section.get("max")),
+            )
+        )
+    if not sets:
+        raise ThresholdError(f"{path}: tiedostossa ei ole yhtään portitettua joukkoa.")
+    return sets
 
 
 def gate_values(report: Mapping[str, Any]) -> dict[str, float | None]:

@@ -291,13 +291,15 @@ def evaluate(
     gold_path: Path,
     compare: bool = False,
     progress: bool = True,
+    assistant: Any = None,
 ) -> dict[str, Any]:
     """Run the set through the assistant (and with ``compare`` the baselines); the report dict.
 
+    ``assistant`` is an already loaded ``Assistant`` for ``settings`` (loaded when omitted).
     Raises :class:`evals.gold.GoldError` (before asking anything) when the set names
     documents the index does not have.
     """
-    assistant = load_assistant(settings)
+    assistant = assistant or load_assistant(settings)
     check_doc_ids(questions, [d.doc_id for d in assistant.documents()])
     results = run_system(AssistantSystem(assistant), questions, settings.retriever, progress)
     overall, by_category = score(results)
