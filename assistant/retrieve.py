@@ -91,6 +91,9 @@ class Retriever:
             pos = self._index.chunk_pos.get(str(doc.id))
             if pos is not None:
                 out.append((pos, 1.0 - float(distance)))
+        # equal distances in the order of the index, not of Chroma's graph (which depends on
+        # the order the chunks were added in)
+        out.sort(key=lambda hit: (-hit[1], hit[0]))
         return out[:k]
 
     def bm25(self, question_stems: Sequence[str], k: int) -> list[tuple[int, float]]:
