@@ -105,6 +105,8 @@ CSS = """
 .ilmoitus { color: #0b4f8a; background: #e8f1fb; padding: 0.4em 0.6em; border-radius: 6px; }
 .virhe { color: #8a1c1c; background: #fdecec; padding: 0.4em 0.6em; border-radius: 6px; }
 a.viite { font-weight: 700; text-decoration: none; color: #0b4f8a; }
+.epavarma { border-left: 4px dashed #b7791f; padding-left: 0.6em; color: #4a3b10;
+  font-style: italic; }
 .asiakirja .teksti { white-space: pre-wrap; line-height: 1.5; }
 .asiakirja .kohta { background: #fff8d6; }
 button.avaa-asiakirja { margin-top: 0.3em; font-size: 0.85em; padding: 0.2em 0.6em;
@@ -141,8 +143,11 @@ def escape_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
 
 
-def render_answer(text: str, turn: int) -> str:
-    """The answer text with every ``[n]`` turned into a link to source card ``n`` of ``turn``."""
+def render_answer(text: str, turn: int, confidence: str = "high") -> str:
+    """The answer text with every ``[n]`` turned into a link to source card ``n`` of ``turn``;
+    an uncertain answer (``low``) is set apart, so that it reads as a possible answer."""
+    if confidence == "low":
+        return f'<div class="epavarma">{render_answer(text, turn)}</div>'
     parts: list[str] = []
     pos = 0
     for match in MARKER.finditer(text):
@@ -369,7 +374,10 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             session["turns"].append(None)
             yield chat, panel + f'<p class="virhe">{html.escape(ERROR_TEXT)}</p>', session, ""
             return
-        chat[-1] = {"role": "assistant", "content": render_answer(final.answer, turn)}
+        chat[-1] = {
+            "role": "assistant",
+            "content": render_answer(final.answer, turn, final.confidence),
+        }
         session["history"].extend(
             [{"role": "user", "content": question}, {"role": "assistant", "content": final.answer}]
         )

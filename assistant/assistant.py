@@ -12,14 +12,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import store
-from .answer import (
-    ABSTAIN_TEXT,
-    MAX_SENTENCES,
-    Answer,
-    Citation,
-    ExtractiveAnswerer,
-    QuestionTerms,
-)
+from .answer import ABSTAIN_TEXT, Answer, Citation
+from .answering.compose import HEDGE, MAX_SENTENCES, with_antecedent
+from .answering.extractive import Evidence, ExtractiveAnswerer
+from .answering.features import Table
+from .answering.model import AnswerModel
+from .answering.nlp import NLP, load_nlp
+from .answering.question import QuestionTerms
 from .chunking import Chunk
 from .citations import SourceRef, finalize
 from .config import Settings
@@ -55,10 +54,17 @@ class Assistant:
     """Answers Finnish questions about Central Finland's cooperation structures, with citations."""
 
     def __init__(
-        self, settings: Settings, embeddings: AnyEmbeddings, index: store.LoadedIndex
+        self,
+        settings: Settings,
+        embeddings: AnyEmbeddings,
+        index: store.LoadedIndex,
+        nlp: NLP | None = None,
+        model: AnswerModel | None = None,
     ) -> None:
         self.settings = settings
         self._embeddings = embeddings
+        self.nlp = nlp or load_nlp(settings.nlp_model)
+        self.answer_model = model or ExtractiveAnswerer.load_model(settings.answer_model)
         self._set_index(index)
         self._llm = None
         if settings.llm_base_url:
@@ -69,15 +75,22 @@ class Assistant:
     def _set_index(self, index: store.LoadedIndex) -> None:
         self._index = index
         self._retriever = Retriever(index, self.settings)
-        self._extractive = ExtractiveAnswerer(index)
+        self._extractive = ExtractiveAnswerer(index, self.nlp, self.answer_model)
 
     @classmethod
-    def load(cls, settings: Settings | None = None) -> Assistant:
+    def load(cls, settings: Settings | None = None, model: AnswerModel | None = None) -> Assistant:
         """Read settings (from the environment by default), open the index — building or
-        repairing it when needed — and load the models once."""
+        repairing it when needed — and load the models once. ``model`` replaces the answer
+        model of ``settings.answer_model`` (the shipped one by default)."""
         settings = settings or Settings.from_env()
         embeddings = make_embeddings(settings.embeddings)
-        return cls(settings, embeddings, store.load(settings, embeddings))
+        nlp = load_nlp(settings.nlp_model)
+        return cls(settings, embeddings, store.load(settings, embeddings, nlp), nlp, model)
+
+    def with_model(self, model: AnswerModel) -> Assistant:
+        """The same assistant (index, embeddings, analyser shared) with another answer model:
+        how the evals measure a model fitted without the documents it is tested on."""
+        return Assistant(self.settings, self._embeddings, self._index, self.nlp, model)
 
     # -- the index, for the app and the evals ----------------------------------------------
 
@@ -98,8 +111,10 @@ class Assistant:
         self, progress: store.Progress | None = None, *, rebuild: bool = False
     ) -> store.IndexReport:
         """Incremental re-index of the corpus folder, then reload."""
-        report = store.update(self.settings, self._embeddings, rebuild=rebuild, progress=progress)
-        self._set_index(store.load(self.settings, self._embeddings))
+        report = store.update(
+            self.settings, self._embeddings, rebuild=rebuild, progress=progress, nlp=self.nlp
+        )
+        self._set_index(store.load(self.settings, self._embeddings, self.nlp))
         return report
 
     # -- asking ------------------------------------------------------------------------------
@@ -147,7 +162,7 @@ class Assistant:
         t_retrieve = time.perf_counter() - t0
 
         t1 = time.perf_counter()
-        answer_text, abstained, notice = "", True, ""
+        answer_text, band, notice = "", "none", ""
         citations: tuple[Citation, ...] = ()
         if self._llm is not None:
             try:
@@ -156,21 +171,20 @@ class Assistant:
                     deltas.append(delta)
                     yield StreamEvent(delta)
                 answer_text, citations, abstained = self._llm.finalize("".join(deltas), passages)
+                band = "none" if abstained else "high"
             except Exception as exc:  # any LLM failure falls back to the extractive answer
                 log.warning("LLM failed: %s", exc)
                 reason = str(exc).splitlines()[0] if str(exc) else "Kielimalli ei vastannut."
                 notice = f"{reason} {LLM_FALLBACK}"
                 answer_text = ""
         if not answer_text:
-            answer_text, citations, abstained, passages = self._extract(
-                standalone, vector, passages
-            )
+            answer_text, citations, band, passages = self._extract(standalone, vector, passages)
         total = time.perf_counter() - started
         answer = Answer(
             question=text,
             standalone_question=standalone.text,
             answer=answer_text,
-            abstained=abstained,
+            abstained=band == "none",
             citations=tuple(citations),
             passages=tuple(passages),
             timings_ms={
@@ -179,6 +193,7 @@ class Assistant:
                 "total": round(total * 1000, 2),
             },
             notice=notice,
+            confidence=band,
         )
         yield StreamEvent("" if self._llm is not None and not notice else answer_text, answer)
 
@@ -200,32 +215,56 @@ class Assistant:
                 log.warning("LLM condense failed: %s", exc)
         return standalone
 
+    def examine(self, question: str, history: list[dict[str, str]] | None = None) -> Table:
+        """The candidate sentences and features the answer model would see for ``question``
+        (what ``python -m evals.train`` learns from)."""
+        standalone = self._standalone(clean_question(question), _clean_history(history))
+        passages, vector = self._retrieve(standalone, self.settings.top_k)
+        boosted = self._boosted(standalone.text)
+        passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in boosted])
+        assert vector is not None or self.settings.retriever == "bm25"
+        return self._extractive.examine(
+            standalone.text,
+            QuestionTerms(standalone.own_stems, standalone.carried_stems, standalone.entities),
+            vector if vector is not None else self._embed(standalone.text),
+            passages,
+            boosted,
+        )
+
+    def sentences_of(self, table: Table) -> list[tuple[str, str]]:
+        """(text, document id) of each candidate of ``table``, in its order; the text is what
+        an answer made of it would quote (with the sentence before it when it points back)."""
+        s = self._extractive.sentences
+        return [
+            (" ".join(quote for _, quote in with_antecedent(c.row, s)), s.doc_id(c.row))
+            for c in table.candidates
+        ]
+
+    def _boosted(self, question: str) -> list[tuple[str, str]]:
+        """(chunk id, quote) of the register rows that match the question."""
+        return [
+            (hit.row.citation.chunk_id, hit.row.citation.quote)
+            for hit in self.register.lookup(question)[:3]
+        ]
+
     def _extract(
         self, standalone: Standalone, vector: np.ndarray | None, passages: list[Passage]
-    ) -> tuple[str, tuple[Citation, ...], bool, list[Passage]]:
+    ) -> tuple[str, tuple[Citation, ...], str, list[Passage]]:
         if vector is None:
             vector = self._embed(standalone.text)
-        boosted = [
-            (hit.row.citation.chunk_id, hit.row.citation.quote)
-            for hit in self.register.lookup(standalone.text)[:3]
-        ]
+        boosted = self._boosted(standalone.text)
         passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in boosted])
         parts = split_questions(standalone.text)
+        evidence: list[Evidence] = []
         if len(parts) == 1:
-            evidence = [
-                self._extractive.select(
-                    standalone.text,
-                    QuestionTerms(
-                        standalone.own_stems, standalone.carried_stems, standalone.entities
-                    ),
-                    vector,
-                    passages,
-                    boosted,
-                )
-            ]
+            terms = QuestionTerms(
+                standalone.own_stems, standalone.carried_stems, standalone.entities
+            )
+            evidence.append(
+                self._extractive.select(standalone.text, terms, vector, passages, boosted)
+            )
         else:
             # each part on its own; the second leans on the first ("… ja kuka sen julkaisi?")
-            evidence = []
             for i, part in enumerate(parts):
                 sub = condense(part, [{"role": "user", "content": parts[0]}] if i else None)
                 carried = tuple(dict.fromkeys([*sub.carried_stems, *standalone.carried_stems]))
@@ -235,17 +274,18 @@ class Assistant:
                         sub.text, terms, self._embed(sub.text), passages, boosted
                     )
                 )
+        band = evidence[0].band  # the first question is the main one: without it, no answer
+        if band == "none":
+            return ABSTAIN_TEXT, (), "none", passages
         answered = [pick for ev in evidence if not ev.abstain for pick in ev.picks]
         picks = list(dict.fromkeys(answered))[:MAX_SENTENCES]
-        if evidence[0].abstain:  # the first question is the main one: without it, no answer
-            return ABSTAIN_TEXT, (), True, passages
         passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in picks])
         refs = {i: SourceRef(chunk_id, quote) for i, (chunk_id, quote) in enumerate(picks, 1)}
         draft = " ".join(f"{quote} [{i}]" for i, (_, quote) in enumerate(picks, 1))
         text, citations = finalize(draft, refs, passages)
         if not citations:
-            return ABSTAIN_TEXT, (), True, passages
-        return text, citations, False, passages
+            return ABSTAIN_TEXT, (), "none", passages
+        return (f"{HEDGE} {text}" if band == "low" else text), citations, band, passages
 
     def _with_chunks(self, passages: list[Passage], chunk_ids: Sequence[str]) -> list[Passage]:
         have = {p.chunk_id for p in passages}

@@ -49,6 +49,7 @@ def run_bench(settings: Settings, n_queries: int = 200) -> dict[str, float]:
         report = store.update(bench_settings, embeddings)
         build = time.perf_counter() - started
         figures.update(build_s=build, chunks=report.chunks, chunks_per_s=report.chunks / build)
+        figures.update({f"stage_{k}_s": v for k, v in report.stage_seconds.items()})
 
         assistant = Assistant(bench_settings, embeddings, store.load(bench_settings, embeddings))
         questions = [BENCH_QUESTIONS[i % len(BENCH_QUESTIONS)] for i in range(n_queries)]
@@ -75,6 +76,8 @@ def run_bench(settings: Settings, n_queries: int = 200) -> dict[str, float]:
         f"Indeksointi: {figures['chunks']:.0f} palaa {figures['build_s']:.2f} s "
         f"({figures['chunks_per_s']:.1f} palaa/s, sisältää lauseupotukset)"
     )
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.stage_seconds.items())
+    print(f"Vaiheittain: {stages}")
     for name, label in (("embed", "kysymyksen upotus"), ("retrieve", "haku"), ("ask", "ask")):
         print(
             f"{label}: p50 {figures[name + '_p50_ms']:.1f} ms, "

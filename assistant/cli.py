@@ -89,6 +89,7 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 0
     print(f"Asiakirjoja {len(docs)}, paloja {sum(d.n_chunks for d in docs)}")
+    print(f"Suomen kielen analyysi: {assistant.nlp.status}")
     for d in docs:
         print(f"- {d.doc_id}: {d.title} ({d.publisher}, {d.date}), {d.n_chunks} palaa")
     return 0

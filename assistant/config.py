@@ -32,6 +32,10 @@ class Settings:
     """Hard cap, kept under the embedding model's 512-token window."""
     top_k: int = 8
     """Passages retrieved for each question (the answer's sentences come from these)."""
+    nlp_model: str = "spacy_fi_experimental_web_md"
+    """spaCy pipeline for Finnish analysis; empty means Snowball stems only."""
+    answer_model: Path | None = None
+    """The answer model file; default the one shipped in ``assistant/answering``."""
     retriever: str = "hybrid"
     """``dense``, ``bm25`` or ``hybrid`` (reciprocal rank fusion)."""
     rrf_k: int = 60

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer import NAME_RE
+from .answering.patterns import NAME_RE
 from .lexical import STOPWORDS, entity_stems, question_stems, stems, words
 
 _DEPENDENT = re.compile(

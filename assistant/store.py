@@ -23,6 +23,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from .answering.nlp import NLP, Parsed, load_nlp
 from .chunking import Chunk, chunk_document
 from .config import Settings
 from .embeddings import AnyEmbeddings
@@ -73,6 +74,7 @@ class IndexReport:
     seconds: float
     rebuilt: bool = False
     problems: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # time per build stage
 
     def summary(self) -> str:
         """One Finnish summary line for the CLI and the admin tab."""
@@ -92,6 +94,7 @@ class LoadedIndex:
     chunk_pos: dict[str, int]
     sentence_keys: list[tuple[int, int]]  # (chunk position, sentence ordinal) per vector row
     sentence_vectors: np.ndarray
+    sentence_parses: list[Parsed]  # Finnish analysis of each sentence, same rows
     bm25: bm25s.BM25
     register: Register
     vectorstore: Any  # langchain_chroma.Chroma
@@ -106,6 +109,7 @@ def _paths(index_dir: Path) -> dict[str, Path]:
         "manifest": index_dir / "manifest.json",
         "chunks": index_dir / "chunks.json",
         "sentences": index_dir / "sentences.npz",
+        "parses": index_dir / "parses.json",
         "bm25": index_dir / "bm25",
         "register": index_dir / "register.json",
         "chroma": index_dir / "chroma",
@@ -212,14 +216,27 @@ def update(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
+    nlp: NLP | None = None,
 ) -> IndexReport:
-    """Bring the index in step with the corpus; embed only what is new."""
+    """Bring the index in step with the corpus; embed and analyse only what is new.
+    ``nlp`` is the Finnish analyser (``settings.nlp_model``'s when omitted)."""
     started = time.perf_counter()
+    nlp = nlp or load_nlp(settings.nlp_model)
     paths = _paths(settings.index_dir)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[stage] = stages.get(stage, 0.0) + now - clock
+        clock = now
+
     corpus = load_corpus(settings.corpus_dir)
     for problem in corpus.problems:
         log.warning(problem)
+    lap("ingest")
 
     old = _read_json(paths["manifest"]) or {}
     same_model = old.get("model_id") == embeddings.model_id and old.get("dim") == embeddings.dim
@@ -232,7 +249,9 @@ def update(
     if full:
         vectorstore.reset_collection()
 
+    lap("chroma")
     by_doc = _chunk_corpus(corpus.documents, settings)
+    lap("chunking")
     added = changed = unchanged = 0
     for doc in corpus.documents:
         previous = old_docs.get(doc.doc_id)
@@ -248,7 +267,9 @@ def update(
     wanted = {c.chunk_id for c in chunks}
     present = _chroma_ids(vectorstore)
     missing = [c for c in chunks if c.chunk_id not in present]
+    lap("chroma")
     _embed_into_chroma(vectorstore, missing, progress)
+    lap("embed_chunks")
 
     generation = generation_of(wanted)
     documents = [
@@ -263,10 +284,17 @@ def update(
         },
     )
     old_sentences = None if full else _load_sentences(paths["sentences"])
+    lap("chunking")
     _write_sentences(paths["sentences"], chunks, embeddings, old_sentences, generation, progress)
+    lap("embed_sentences")
+    old_parses = None if full else _load_parses(paths["parses"], nlp.model_id)
+    _write_parses(paths["parses"], chunks, nlp, old_parses, generation, progress)
+    lap("nlp")
     _write_bm25(paths["bm25"], chunks, generation)
+    lap("bm25")
     previous_register = None if full else _load_register(paths["register"])
     register = build_register(chunks, {d.doc_id: d for d in corpus.documents}, previous_register)
+    lap("register")
     register_data = register.to_dict()
     register_data["generation"] = generation
     _write_json_atomic(paths["register"], register_data)
@@ -279,6 +307,7 @@ def update(
             "dim": embeddings.dim,
             "chunking": _chunking_params(settings),
             "lexicon": LEXICON_ID,
+            "nlp": nlp.model_id,
             "generation": generation,
             "n_chunks": len(chunks),
             "documents": {
@@ -304,6 +333,7 @@ def update(
         seconds=time.perf_counter() - started,
         rebuilt=rebuilt,
         problems=list(corpus.problems),
+        stage_seconds={k: round(v, 3) for k, v in stages.items()},
     )
 
 
@@ -365,6 +395,35 @@ def _write_sentences(
     os.replace(tmp, path)
 
 
+def _load_parses(path: Path, model_id: str) -> dict[str, Any] | None:
+    """Stored analyses by sentence key, when they were made by ``model_id``."""
+    data = _read_json(path)
+    if not isinstance(data, dict) or data.get("model") != model_id:
+        return None
+    parses = data.get("parses")
+    return parses if isinstance(parses, dict) else None
+
+
+def _write_parses(
+    path: Path,
+    chunks: Sequence[Chunk],
+    nlp: NLP,
+    previous: dict[str, Any] | None,
+    generation: str,
+    progress: Progress | None,
+) -> None:
+    keys = [_sentence_key(c, i) for c in chunks for i in range(len(c.sentences))]
+    texts = [c.text[a:b] for c in chunks for a, b in c.sentences]
+    previous = previous or {}
+    parses = {k: previous[k] for k in keys if k in previous}
+    todo = [i for i, k in enumerate(keys) if k not in parses]
+    for done, (i, parsed) in enumerate(zip(todo, nlp.pipe(texts[i] for i in todo), strict=True)):
+        parses[keys[i]] = parsed.to_list()
+        if progress and (done % 64 == 63 or done == len(todo) - 1):
+            progress("Analysoidaan lauseita", done + 1, len(todo))
+    _write_json_atomic(path, {"generation": generation, "model": nlp.model_id, "parses": parses})
+
+
 def _write_bm25(path: Path, chunks: Sequence[Chunk], generation: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -392,17 +451,19 @@ def _load_register(path: Path) -> Register | None:
 # ----------------------------------------------------------------------------- open
 
 
-def index_status(settings: Settings, embeddings: AnyEmbeddings) -> str:
-    """'ok', 'missing', 'stale' (model, lexicon or corpus changed) or 'broken' (files out of
-    step)."""
+def index_status(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) -> str:
+    """'ok', 'missing', 'stale' (model, lexicon, analyser or corpus changed) or 'broken'
+    (files out of step)."""
     paths = _paths(settings.index_dir)
     manifest = _read_json(paths["manifest"])
     if not manifest:
         return "missing"
+    nlp = nlp or load_nlp(settings.nlp_model)
     if (
         manifest.get("model_id") != embeddings.model_id
         or manifest.get("dim") != embeddings.dim
         or manifest.get("lexicon") != LEXICON_ID
+        or manifest.get("nlp") != nlp.model_id
     ):
         return "stale"
     if not _read_derived(paths).in_step(manifest["generation"]):
@@ -421,6 +482,7 @@ class _Derived:
 
     chunks: dict[str, Any] | None
     register: dict[str, Any] | None
+    parses: dict[str, Any] | None
     sentence_keys: list[str]
     sentence_vectors: np.ndarray | None
     sentences_generation: str | None
@@ -428,11 +490,12 @@ class _Derived:
 
     def in_step(self, generation: str) -> bool:
         """True when every derived file was written for ``generation``."""
-        if not self.chunks or not self.register:
+        if not self.chunks or not self.register or not self.parses:
             return False
         return (
             self.chunks.get("generation")
             == self.register.get("generation")
+            == self.parses.get("generation")
             == self.sentences_generation
             == self.bm25_generation
             == generation
@@ -456,6 +519,7 @@ def _read_derived(paths: dict[str, Path]) -> _Derived:
     return _Derived(
         chunks=_read_json(paths["chunks"]),
         register=_read_json(paths["register"]),
+        parses=_read_json(paths["parses"]),
         sentence_keys=keys,
         sentence_vectors=vectors,
         sentences_generation=sentences_generation,
@@ -463,28 +527,30 @@ def _read_derived(paths: dict[str, Path]) -> _Derived:
     )
 
 
-def load(settings: Settings, embeddings: AnyEmbeddings) -> LoadedIndex:
+def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) -> LoadedIndex:
     """Open the index as the last completed ``update`` left it, repairing it if out of step."""
     paths = _paths(settings.index_dir)
     manifest = _read_json(paths["manifest"])
     derived = _read_derived(paths)
+    nlp = nlp or load_nlp(settings.nlp_model)
     if (
         not manifest
         or manifest.get("model_id") != embeddings.model_id
         or manifest.get("lexicon") != LEXICON_ID
+        or manifest.get("nlp") != nlp.model_id
         or not derived.in_step(manifest.get("generation", ""))
     ):
-        update(settings, embeddings)
+        update(settings, embeddings, nlp=nlp)
         manifest = _read_json(paths["manifest"])
         derived = _read_derived(paths)
     vectorstore = open_vectorstore(settings, embeddings)
     wanted = {cid for d in manifest["documents"].values() for cid in d["chunk_ids"]}
     if not wanted <= _chroma_ids(vectorstore):
         log.warning("Indeksi ei ollut ajan tasalla Chroman kanssa; korjataan.")
-        update(settings, embeddings)
+        update(settings, embeddings, nlp=nlp)
         derived = _read_derived(paths)
     assert derived.chunks is not None and derived.register is not None
-    assert derived.sentence_vectors is not None
+    assert derived.sentence_vectors is not None and derived.parses is not None
     chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
     chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
     sentence_keys = []
@@ -497,6 +563,9 @@ def load(settings: Settings, embeddings: AnyEmbeddings) -> LoadedIndex:
         chunk_pos=chunk_pos,
         sentence_keys=sentence_keys,
         sentence_vectors=derived.sentence_vectors,
+        sentence_parses=[
+            Parsed.from_list(derived.parses["parses"][k]) for k in derived.sentence_keys
+        ],
         bm25=bm25s.BM25.load(str(paths["bm25"])),
         register=Register.from_dict(derived.register),
         vectorstore=vectorstore,

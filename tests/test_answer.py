@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import (
+from assistant.answering.patterns import (
     asked_kind,
     counted_noun,
     has_name,
@@ -43,7 +43,9 @@ from assistant.lexical import (
         ("Minkä kunnan kunnanhallitus käsitteli asiaa?", "municipality"),
         ("Millä paikkakunnalla kokous pidettiin?", "municipality"),
         ("Mistä kunnat vastaavat jatkossa?", "other"),  # asks what, not where
-        ("Mistä verkko-osoitteesta aineistot löytyvät?", "place"),
+        ("Mistä verkko-osoitteesta aineistot löytyvät?", "address"),
+        ("mikä se osoite on", "address"),
+        ("Mihin lainkohtaan asetus perustuu?", "record"),
         ("Minä päivänä yhdyspintajaosto kokoontui?", "day"),
         ("koska sote-jaosto kokoontuu seuraavaks", "date"),
         ("Mikä on asian diaarinumero?", "record"),

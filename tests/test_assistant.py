@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import ABSTAIN_TEXT, Assistant, Settings
+from assistant.answering.compose import HEDGE
 from assistant.assistant import EMPTY_QUESTION, clean_question
 from assistant.citations import check_integrity
 from assistant.lexical import stems
@@ -30,6 +31,7 @@ def test_answer_json_has_exactly_the_documented_keys(assistant) -> None:  # type
         "standalone_question",
         "answer",
         "abstained",
+        "confidence",
         "citations",
         "passages",
         "timings_ms",
@@ -79,8 +81,6 @@ def test_who_question_names_the_person_first_with_a_valid_citation(assistant) ->
         ("Mikä on aluehallituksen chairin Maria Kaisa Aulan phone number?", "050"),
         # a meeting "held" ("pitivät") is the documents' "kokoontuivat"
         ("Minä päivänä kaupunginhallitus ja aluehallitus pitivät yhteisen kokouksen?", "27.9."),
-        # the sentence that enumerates, not the one that says there are many
-        ("Millä aloilla kunnilla on yhdyspintoja hyvinvointialueiden kanssa?", "kaavoituksessa"),
         # a synonym the corpus does not use: "houkuttelevuus" for "vetovoima"
         ("Mikä lisää kunnan houkuttelevuutta Selinin mukaan?", "vetovoimaan"),
         # any form of the verb: "varmistettava" ~ "varmistaminen"; "keskisuomalainen"
@@ -127,12 +127,16 @@ def test_typed_questions_get_the_fact_first(assistant, question: str, expected: 
         "Kuka johtaa yhdyspintajaoston oppilashuollon työryhmää?",
     ],
 )
-def test_unanswerable_question_abstains_but_lists_passages(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+def test_unanswerable_question_is_never_answered_with_confidence(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    """At most the best evidence, opened with the hedge; or the abstention with the nearest
+    passages. Never a plain answer."""
     answer = assistant.ask(question)
-    assert answer.abstained
-    assert answer.answer == ABSTAIN_TEXT
-    assert answer.citations == ()
+    assert answer.confidence in ("low", "none")
     assert answer.passages
+    if answer.confidence == "none":
+        assert answer.abstained and answer.answer == ABSTAIN_TEXT and answer.citations == ()
+    else:
+        assert answer.answer.startswith(HEDGE) and answer.citations
 
 
 def test_follow_up_carries_the_person(assistant) -> None:  # type: ignore[no-untyped-def]
@@ -163,12 +167,12 @@ def test_overlong_question_is_refused(assistant) -> None:  # type: ignore[no-unt
 
 def test_spoken_words_snap_to_corpus_stems(assistant) -> None:  # type: ignore[no-untyped-def]
     # spoken Finnish drops the i of a diphthong: "tavote", "väliaikasen"
-    known, unknown = assistant._extractive.resolve_terms(stems("tavote väliaikasen"))
+    known, unknown = assistant._extractive.vocabulary.resolve_terms(stems("tavote väliaikasen"))
     assert set(stems("tavoite väliaikaisen")) <= set(known) and not unknown
 
 
 def test_unused_synonyms_stand_for_the_corpus_word(assistant) -> None:  # type: ignore[no-untyped-def]
-    extractive = assistant._extractive
+    extractive = assistant._extractive.vocabulary
     known, unknown = extractive.resolve_terms(stems("rajapinta houkuttelevuus kiertue"))
     assert not unknown
     assert any(term.startswith("yhdyspin") for term in known)
@@ -263,6 +267,7 @@ def test_llm_answer_goes_through_the_validator(assistant, fake_openai) -> None: 
     events = list(llm.ask_stream(CHAIR))
     answer = events[-1].answer
     assert answer is not None and not answer.abstained and answer.notice == ""
+    assert answer.confidence == "high"  # the LLM path answers high, or none
     assert "".join(e.delta for e in events[:-1])  # tokens were streamed
     assert "Maria Kaisa Aula [1]" in answer.answer and "[7]" not in answer.answer
     assert integrity(llm, answer) == []

@@ -1,0 +1,101 @@
+"""The extractive answerer: question analysis → candidate sentences → features → the answer
+model's ranking → calibrated confidence band → the cited sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .candidates import SentenceIndex
+from .compose import picks, ranked
+from .features import FEATURES, Featurizer, Table, document_years
+from .model import DEFAULT_PATH, AnswerModel, ModelError
+from .nlp import NLP
+from .question import QuestionTerms, analyze
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from ..retrieve import Passage
+    from ..store import LoadedIndex
+
+
+@dataclass
+class Evidence:
+    """The extractive answerer's verdict before citations are validated."""
+
+    picks: list[tuple[str, str]]  # (chunk_id, quote) in answer order
+    band: str  # "high", "low" or "none"
+    confidence: float  # calibrated probability that the answer is right
+
+    @property
+    def abstain(self) -> bool:
+        """True when there is no answer to give."""
+        return self.band == "none"
+
+
+class ExtractiveAnswerer:
+    """Answers with the corpus's own sentences, ranked by the answer model."""
+
+    def __init__(self, index: LoadedIndex, nlp: NLP, model: AnswerModel | None) -> None:
+        self.nlp = nlp
+        self.model = model
+        self.sentences = SentenceIndex(index, index.sentence_parses)
+        self.vocabulary = Vocabulary(
+            (self.sentences.stems[r] for r in self.sentences.unique),
+            (f"{c.title} {c.heading}" for c in index.chunks),
+            [c.context for c in index.chunks],
+        )
+        self.featurizer = Featurizer(self.sentences, self.vocabulary)
+
+    @staticmethod
+    def load_model(path: Path | None = None) -> AnswerModel | None:
+        """The answer model at ``path`` (the shipped one by default); None when the shipped
+        one has not been trained yet (``python -m evals.train`` writes it)."""
+        if path is None and not DEFAULT_PATH.exists():
+            return None
+        return AnswerModel.load(path or DEFAULT_PATH, FEATURES)
+
+    def with_synonyms(self, terms: Sequence[str]) -> list[str]:
+        """Terms plus the corpus synonyms of those the corpus never uses (for retrieval)."""
+        return self.vocabulary.with_synonyms(terms)
+
+    def examine(
+        self,
+        question: str,
+        terms: QuestionTerms,
+        query_vector: np.ndarray,
+        passages: Sequence[Passage],
+        boosted: Sequence[tuple[str, str]] = (),
+    ) -> Table:
+        """The question's candidate sentences and their features (what the model sees)."""
+        q = analyze(question, terms, self.vocabulary, self.nlp.analyze(question))
+        candidates = self.sentences.gather(passages)
+        years = document_years(passages, self.sentences)
+        return self.featurizer.table(q, candidates, query_vector, years, boosted)
+
+    def select(
+        self,
+        question: str,
+        terms: QuestionTerms,
+        query_vector: np.ndarray,
+        passages: Sequence[Passage],
+        boosted: Sequence[tuple[str, str]] = (),
+    ) -> Evidence:
+        """Choose the sentences that answer ``question``, with the confidence band."""
+        if self.model is None:
+            raise ModelError("Vastausmallia ei ole koulutettu: aja python -m evals.train (README).")
+        table = self.examine(question, terms, query_vector, passages, boosted)
+        if not table.candidates:
+            return Evidence([], "none", 0.0)
+        scores = self.model.score(table.x)
+        order = ranked(table, scores)
+        confidence = self.model.confidence(float(scores[order[0]]))
+        band = self.model.band(confidence)
+        if band == "none":
+            return Evidence([], band, confidence)
+        chosen = picks(table, scores, order, self.sentences, self.model.extra_ratio)
+        return Evidence(chosen, band, confidence)

@@ -1,0 +1,212 @@
+"""The answering package: Finnish analysis, question analysis, features, the model and its bands,
+composing the answer, and fitting (evals.train) on hand-made cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.answering import nlp as nlp_module
+from assistant.answering.compose import HEDGE, chosen
+from assistant.answering.features import FEATURES, INDEX, lemma_in, residue_of
+from assistant.answering.model import DEFAULT_PATH, AnswerModel, ModelError
+from assistant.answering.nlp import STATUS_FULL, STATUS_NO_LEMMAS, STATUS_STEMS, Parsed, load_nlp
+from assistant.answering.question import focus_nouns, places
+from assistant.lexical import stems
+
+# -- Finnish analysis ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fi() -> nlp_module.NLP:
+    return load_nlp()
+
+
+def test_spacy_with_voikko_gives_lemmas_parse_and_entities(fi: nlp_module.NLP) -> None:
+    assert fi.status == STATUS_FULL
+    parsed = fi.analyze("Keski-Suomen liiton maakuntajohtaja Pekka Hokkanen puhui Jyväskylässä.")
+    lemmas = {t.text: t.lemma for t in parsed.tokens}
+    assert lemmas["liiton"] == "liitto" and lemmas["Jyväskylässä"] == "jyväskylä"
+    assert "PERSON" in parsed.labels()
+    assert Parsed.from_list(parsed.to_list()) == parsed
+
+
+def test_question_focus_keeps_whose_it_is(fi: nlp_module.NLP) -> None:
+    parsed = fi.analyze("Kuka toimii Keski-Suomen liiton maakuntajohtajana?")
+    focus = dict(focus_nouns(parsed))
+    assert set(focus["maakuntajohtaja"]) == {"liitto", "keski-suomi"}
+    assert "keski-suomi" in places(parsed)
+
+
+def test_without_voikko_the_parse_stays_and_lemmas_become_stems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import libvoikko
+
+    def missing(*args: Any, **kwargs: Any) -> None:
+        raise OSError("libvoikko.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(libvoikko, "Voikko", missing)
+    load_nlp.cache_clear()
+    try:
+        degraded = load_nlp()
+        assert degraded.status == STATUS_NO_LEMMAS
+        parsed = degraded.analyze("Kunnanhallitus hyväksyi sopimuksen.")
+        assert [t.lemma for t in parsed.tokens][:2] == stems("Kunnanhallitus hyväksyi")
+        assert parsed.tokens[1].pos == "VERB"
+    finally:
+        load_nlp.cache_clear()
+
+
+def test_no_model_means_snowball_stems() -> None:
+    stemmed = load_nlp("")
+    assert stemmed.status == STATUS_STEMS and stemmed.model_id == "stems"
+    parsed = stemmed.analyze("Kunnanhallitus hyväksyi sopimuksen")
+    assert [t.lemma for t in parsed.tokens] == stems("Kunnanhallitus hyväksyi sopimuksen")
+    assert load_nlp("ei-tällaista-mallia").status == STATUS_STEMS
+
+
+# -- features -------------------------------------------------------------------------------------
+
+
+def test_lemma_matches_the_compound_it_ends() -> None:
+    assert lemma_in("valtuusto", frozenset({"kunnanvaltuusto"}))
+    assert not lemma_in("kunta", frozenset({"kuntayhtymä"}))
+
+
+def test_residue_blanks_the_question_words() -> None:
+    question = frozenset(stems("Kuka on aluehallituksen puheenjohtaja?"))
+    residue = residue_of("Aluehallituksen puheenjohtaja on Maria Kaisa Aula.", question)
+    assert "Maria Kaisa Aula" in residue and "puheenjohtaja" not in residue
+
+
+def test_examine_gives_one_row_per_candidate(assistant: Any) -> None:
+    table = assistant.examine("Kuka on Keski-Suomen aluehallituksen puheenjohtaja?")
+    assert table.x.shape == (len(table.candidates), len(FEATURES))
+    assert table.candidates and np.isfinite(table.x).all()
+    assert len(set(table.column("q_person").tolist())) == 1  # a column of the question
+    texts = [text for text, _ in assistant.sentences_of(table)]
+    named = [i for i, t in enumerate(texts) if "Maria Kaisa Aula" in t]
+    assert named and table.x[named[0], INDEX["typed_new"]] == 1.0
+
+
+# -- model, bands, composing ---------------------------------------------------------------------
+
+
+def _tiny_model(tmp_path: Path) -> AnswerModel:
+    import lightgbm
+
+    rng = np.random.default_rng(0)
+    x = rng.random((200, len(FEATURES)))
+    y = (x[:, INDEX["dense"]] > 0.5).astype(float)
+    booster = lightgbm.train(
+        {"objective": "binary", "verbosity": -1, "num_leaves": 4, "seed": 1},
+        lightgbm.Dataset(x, y, feature_name=list(FEATURES)),
+        num_boost_round=5,
+    )
+    return AnswerModel(FEATURES, booster, (0.0, 0.5, 1.0), (0.0, 0.4, 0.9), high=0.8, low=0.3)
+
+
+def test_model_round_trip_bands_and_confidence(tmp_path: Path) -> None:
+    model = _tiny_model(tmp_path)
+    path = tmp_path / "m.json"
+    model.save(path)
+    loaded = AnswerModel.load(path, FEATURES)
+    x = np.random.default_rng(1).random((3, len(FEATURES)))
+    assert np.allclose(loaded.score(x), model.score(x))
+    assert loaded.confidence(0.25) == pytest.approx(0.2)
+    assert [loaded.band(c) for c in (0.9, 0.5, 0.1)] == ["high", "low", "none"]
+
+
+def test_a_model_for_other_features_is_refused_in_finnish(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    _tiny_model(tmp_path).save(path)
+    with pytest.raises(ModelError, match="koulutettu eri piirteillä"):
+        AnswerModel.load(path, (*FEATURES, "uusi"))
+    with pytest.raises(ModelError, match="ei voi lukea"):
+        AnswerModel.load(tmp_path / "puuttuu.json", FEATURES)
+
+
+def test_the_shipped_model_fits_the_code() -> None:
+    model = AnswerModel.load(DEFAULT_PATH, FEATURES)
+    assert 0.0 <= model.low <= model.high <= 1.0
+    assert model.meta["folds"] and 5 not in model.meta["folds"]  # never the untouched fold
+    assert DEFAULT_PATH.stat().st_size < 2_000_000
+
+
+def test_runners_up_join_only_when_close_and_other_documents_closer_still() -> None:
+    scores = [0.9, 0.5, 0.4, 0.35]
+    order = [0, 1, 2, 3]
+    assert chosen(scores, order, ["a", "a", "b", "a"], 0.3) == [0, 1]  # b: 0.4 < 0.6 × 0.9
+    assert chosen(scores, order, ["a", "a", "a", "a"], 0.3) == [0, 1, 2]  # at most three
+    assert chosen(scores, order, ["a", "b", "b", "b"], 0.3) == [0]
+    assert chosen([0.5, 0.45], [0, 1], ["a", "b"], 0.3) == [0, 1]
+
+
+def test_answer_json_carries_the_band(assistant: Any) -> None:
+    answer = assistant.ask("Kuka on Keski-Suomen aluehallituksen puheenjohtaja?")
+    data = answer.to_dict()
+    assert data["confidence"] in ("high", "low") and data["abstained"] is False
+    assert data["answer"].startswith(HEDGE) == (data["confidence"] == "low")
+    nothing = assistant.ask("Mikä on Pirkanmaan hyvinvointialueen kuntayhteistyölautakunnan nimi?")
+    assert (nothing.confidence == "none") == nothing.abstained
+
+
+def test_swapping_the_model_changes_the_bands_not_the_index(assistant: Any, tmp_path: Path) -> None:
+    model = assistant.answer_model
+    sure = AnswerModel(model.features, model.booster, (0.0, 1.0), (1.0, 1.0), high=0.5, low=0.1)
+    never = AnswerModel(model.features, model.booster, (0.0, 1.0), (0.0, 0.0), high=0.5, low=0.1)
+    question = "Milloin yhdyspintajaosto kokoontui?"
+    assert assistant.with_model(sure).ask(question).confidence == "high"
+    assert assistant.with_model(never).ask(question).confidence == "none"
+    assert assistant.with_model(sure).documents() == assistant.documents()
+
+
+# -- fitting ------------------------------------------------------------------------------------
+
+
+def test_labels_need_an_accepted_answer_from_a_gold_document() -> None:
+    from evals.gold import GoldQuestion
+    from evals.train import label
+
+    q = GoldQuestion("x1", "person", "Kuka?", {"a": 2}, ("Maria Kaisa Aula",), True)
+    texts = ["Puheenjohtaja on Maria Kaisa Aula.", "Maria Kaisa Aula puhui.", "Jaakko Selin."]
+    assert label(texts, ["a", "b", "a"], q).tolist() == [1.0, 0.0, 0.0]
+    unanswerable = GoldQuestion("x2", "unanswerable", "Kuka?", {}, (), False)
+    assert label(texts, ["a", "a", "a"], unanswerable).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_band_thresholds_meet_their_definitions() -> None:
+    from evals.train import thresholds
+
+    # (score, right, answerable): twelve sure and right, two unsure, one unanswerable
+    tops = [(0.9, True, True)] * 12 + [(0.5, True, True), (0.5, False, True), (0.1, False, False)]
+    confidences = [0.95] * 12 + [0.5, 0.5, 0.05]
+    high, low = thresholds(confidences, tops)
+    assert high == 0.95  # the lowest bar whose answers are right ≥ 95 % of the time
+    assert low == 0.5  # the highest bar leaving ≤ 6 % of answerable questions without answer
+    assert thresholds(confidences[-5:], tops[-5:])[0] == 1.0  # too few sure answers to trust
+
+
+def test_fit_uses_out_of_fold_scores_for_its_calibration() -> None:
+    from evals.train import Example, Examples, fit
+
+    rng = np.random.default_rng(2)
+    items = []
+    for i in range(90):
+        x = rng.random((6, len(FEATURES))).astype(np.float32)
+        y = np.zeros(6, dtype=np.float32)
+        answerable = i % 3 != 0
+        if answerable:
+            best = int(np.argmax(x[:, INDEX["support"]]))
+            y[best] = 1.0
+        fold = None if i < 30 else 1 + i % 3
+        items.append(Example(f"q{i}", fold, answerable, x, y, tuple("abcabc")))
+    model = fit(Examples(items), [1, 2, 3])
+    assert model.meta["folds"] == [1, 2, 3]
+    assert list(model.calibration_x) == sorted(model.calibration_x)
+    assert list(model.calibration_y) == sorted(model.calibration_y)
+    assert 0.0 <= model.low <= model.high <= 1.0
