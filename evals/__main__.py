@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .crossval import evaluate_gated
+from .devdocs import dev_settings
 from .gate import (
     DEFAULT_THRESHOLDS,
     GatedSet,
@@ -21,7 +23,7 @@ from .gate import (
     load_gate,
 )
 from .gold import GoldError, load_gold
-from .report import fmt, write_reports
+from .report import fmt, write_reports, write_summary
 from .runner import RETRIEVERS, evaluate, load_assistant
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +37,9 @@ PRINTED = (
     "marker_integrity",
     "abstain_recall",
     "false_abstain_rate",
+    "high_share",
+    "high_precision",
+    "unanswerable_high",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -107,6 +112,13 @@ def _print_summary(report: dict[str, Any], paths: dict[str, Path], label: str) -
     )
     for key in PRINTED:
         print(f"  {key:<20} {fmt(metrics.get(key))}")
+    for fold, values in (report.get("folds") or {}).items():
+        print(
+            f"  osa {fold}: answer_hit {fmt(values.get('answer_hit'))}  "
+            f"false_abstain {fmt(values.get('false_abstain_rate'))}  "
+            f"abstain_recall {fmt(values.get('abstain_recall'))}  "
+            f"high {fmt(values.get('high_share'))} ({fmt(values.get('high_precision'))} oikein)"
+        )
     for name, values in report["baselines"].items():
         if values:
             print(
@@ -138,7 +150,7 @@ def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
         return 2
     try:
         gated = _selected(args) if args.gate else []
-        runs = [(g.name, g.gold, load_gold(g.gold)) for g in gated]
+        runs = [(g.name, g.gold, [] if g.corpus == "devdocs" else load_gold(g.gold)) for g in gated]
         if not args.gate:
             gold = args.gold or DEFAULT_GOLD
             runs = [("", gold, load_gold(gold))]
@@ -153,28 +165,43 @@ def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
         settings = replace(base_settings, **overrides)
     else:
         settings = Settings.from_env(**overrides)
-    assistant = load_assistant(settings)
+    assistants: dict[str, Any] = {}
     out = args.out or REPORTS / time.strftime("%Y%m%d-%H%M%S")
     failed: dict[str, list[str]] = {}
+    reports: dict[str, dict[str, Any]] = {}
     for i, (name, gold_path, questions) in enumerate(runs):
+        g = gated[i] if args.gate else None
         try:
-            report = evaluate(
-                settings,
-                questions,
-                gold_path,
-                compare=args.compare,
-                progress=not args.quiet,
-                assistant=assistant,
-            )
+            corpus = g.corpus if g is not None else "seed"
+            if corpus not in assistants:
+                assistants[corpus] = load_assistant(
+                    dev_settings(settings) if corpus == "devdocs" else settings
+                )
+            if g is not None:
+                report = evaluate_gated(
+                    g, assistants[corpus], progress=not args.quiet, compare=args.compare
+                )
+            else:
+                report = evaluate(
+                    settings,
+                    questions,
+                    gold_path,
+                    compare=args.compare,
+                    progress=not args.quiet,
+                    assistant=assistants[corpus],
+                )
         except GoldError as exc:
             print(exc, file=sys.stderr)
             return 2
         paths = write_reports(report, out / name if name else out)
         _print_summary(report, paths, f"[{name}] " if name else "")
+        reports[name or gold_path.stem] = report
         if args.gate:
             failures = _gate_failures(report, gated[i])
             if failures:
                 failed[name] = failures
+    if len(reports) > 1:
+        print(f"Yhteenveto: {write_summary(reports, out)}")
     if failed:
         print("Laatuportti ei läpäissyt:", file=sys.stderr)
         for name, failures in failed.items():

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
-_SET_KEYS = frozenset({"gold", "about", "min", "max"})
+_SET_KEYS = frozenset({"gold", "about", "min", "max", "corpus", "folds", "cv"})
+CORPORA = ("seed", "devdocs")
 
 
 class ThresholdError(ValueError):
@@ -41,6 +42,9 @@ class GatedSet:
     about: str = ""
     min: dict[str, float] = field(default_factory=dict)
     max: dict[str, float] = field(default_factory=dict)
+    corpus: str = "seed"  # "seed": the product corpus; "devdocs": seeds + development documents
+    folds: tuple[int, ...] = ()  # development folds whose questions are asked ("devdocs")
+    cv: bool = False  # each fold answered by a model fitted without it
 
     @property
     def bars(self) -> dict[str, dict[str, float]]:
@@ -80,6 +84,14 @@ def load_gate(path: Path) -> list[GatedSet]:
         gold = section.get("gold")
         if not isinstance(gold, str) or not gold:
             raise ThresholdError(f"{path}: osiosta [{name}] puuttuu kysymysjoukko (gold = …).")
+        corpus = section.get("corpus", "seed")
+        folds = section.get("folds", [])
+        if corpus not in CORPORA:
+            raise ThresholdError(f"{path}: [{name}] corpus = {corpus!r} (sallitut: {CORPORA}).")
+        if corpus == "devdocs" and (
+            not isinstance(folds, list) or not folds or not all(isinstance(f, int) for f in folds)
+        ):
+            raise ThresholdError(f"{path}: [{name}] tarvitsee osat (folds = [1, 2, …]).")
         sets.append(
             GatedSet(
                 name=name,
@@ -87,6 +99,9 @@ def load_gate(path: Path) -> list[GatedSet]:
                 about=str(section.get("about", "")),
                 min=_bars(path, f"{name}.min", section.get("min")),
                 max=_bars(path, f"{name}.max", section.get("max")),
+                corpus=corpus,
+                folds=tuple(folds) if corpus == "devdocs" else (),
+                cv=bool(section.get("cv", False)),
             )
         )
     if not sets:

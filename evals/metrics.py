@@ -33,6 +33,10 @@ METRIC_KEYS = (
     "abstain_recall",
     "abstain_f1",
     "false_abstain_rate",
+    "high_share",
+    "high_precision",
+    "low_share",
+    "unanswerable_high",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -151,6 +155,13 @@ class Outcome:
     citations: Sequence[CitedDoc] = ()
     integrity_ok: bool = True
     latency_ms: float = 0.0
+    band: str = ""  # "high", "low" or "none"; "" means high unless abstained
+    passed: bool = False  # the answer is right: accepted answer, gold source, citation rule
+
+    @property
+    def confidence(self) -> str:
+        """The band, derived from ``abstained`` when not recorded."""
+        return self.band or ("none" if self.abstained else "high")
 
 
 def unique_citations(citations: Iterable[CitedDoc]) -> list[CitedDoc]:
@@ -213,6 +224,27 @@ def abstention(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
     return out
 
 
+def bands(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
+    """Confidence bands: the share of answerable questions answered ``high`` and ``low``, how
+    often an answerable ``high`` answer is right, and the share of unanswerable questions that
+    got a ``high`` answer (``none`` on answerable questions is ``false_abstain_rate``)."""
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    high = [o for o in answerable if o.confidence == "high"]
+    return {
+        "high_share": len(high) / len(answerable) if answerable else None,
+        "high_precision": sum(o.passed for o in high) / len(high) if high else None,
+        "low_share": (
+            sum(o.confidence == "low" for o in answerable) / len(answerable) if answerable else None
+        ),
+        "unanswerable_high": (
+            sum(o.confidence == "high" for o in unanswerable) / len(unanswerable)
+            if unanswerable
+            else None
+        ),
+    }
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The q-th percentile (linear interpolation), ``None`` for no values."""
     return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else None
@@ -242,6 +274,7 @@ def summarise(
     metrics["citation_recall"] = citation_recall(outcomes)
     metrics["marker_integrity"] = mean([float(o.integrity_ok) for o in outcomes])
     metrics.update(abstention(outcomes))
+    metrics.update(bands(outcomes))
     latencies = [o.latency_ms for o in outcomes]
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)

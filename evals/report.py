@@ -93,6 +93,16 @@ def to_markdown(report: Mapping[str, Any]) -> str:
         "| --- | ---: |",
     ]
     lines += [f"| {k} | {fmt(report['metrics'].get(k))} |" for k in METRIC_KEYS]
+    lines += ["", "## Luottamusluokat", "", "| " + " | ".join(_BAND_HEAD) + " |"]
+    lines.append("| --- | ---: | ---: | ---: |")
+    for band, a, u, right in band_rows(report["questions"]):
+        lines.append(f"| {band} | {a} | {u} | {fmt(right)} |")
+    if report.get("folds"):
+        folds = report["folds"]
+        lines += ["", "## Osat", "", "| mittari | " + " | ".join(f"osa {k}" for k in folds) + " |"]
+        lines.append("| --- |" + " ---: |" * len(folds))
+        for k in (*SUMMARY_KEYS, "high_share", "high_precision", "unanswerable_high"):
+            lines.append(f"| {k} | " + " | ".join(fmt(v.get(k)) for v in folds.values()) + " |")
     lines += ["", "## Kategorioittain", ""]
     header = ["kategoria", "n", "läpäisi", *SUMMARY_KEYS]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
@@ -256,6 +266,49 @@ def _baseline_table(baselines: Mapping[str, Mapping[str, Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def band_rows(questions: Sequence[Mapping[str, Any]]) -> list[tuple[str, int, int, float | None]]:
+    """Per confidence band: answerable questions in it, unanswerable ones in it, and how often
+    its answers to answerable questions were right (the reliability of each band)."""
+    out: list[tuple[str, int, int, float | None]] = []
+    for band in ("high", "low", "none"):
+        inside = [q for q in questions if q.get("confidence", "high") == band]
+        answerable = [q for q in inside if q.get("answerable", True)]
+        right = (
+            sum(1 for q in answerable if q.get("passed")) / len(answerable) if answerable else None
+        )
+        out.append((band, len(answerable), len(inside) - len(answerable), right))
+    return out
+
+
+_BAND_HEAD = ("luottamus", "vastattavia", "vastaamattomia", "oikein (vastattavista)")
+
+
+def _band_table(questions: Sequence[Mapping[str, Any]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in _BAND_HEAD)
+    body = "".join(
+        f"<tr><th>{band}</th><td class=num>{a}</td><td class=num>{u}</td>"
+        f"<td class=num>{fmt(right)}</td></tr>"
+        for band, a, u, right in band_rows(questions)
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _fold_table(folds: Mapping[str, Mapping[str, Any]]) -> str:
+    head = "<th>mittari</th>" + "".join(f"<th>osa {escape(k)}</th>" for k in folds)
+    head += "<th>keskiarvo</th>"
+    body = ""
+    for k in (*SUMMARY_KEYS, "high_share", "high_precision", "unanswerable_high"):
+        values = [v.get(k) for v in folds.values()]
+        known = [v for v in values if v is not None]
+        mean = sum(known) / len(known) if known else None
+        body += (
+            f"<tr><th>{escape(k)}</th>"
+            + "".join(f'<td class="num">{escape(fmt(v))}</td>' for v in values)
+            + f'<td class="num">{escape(fmt(mean))}</td></tr>'
+        )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def _question_rows(questions: Sequence[Mapping[str, Any]]) -> str:
     rows = []
     for q in questions:
@@ -318,10 +371,15 @@ def to_html(report: Mapping[str, Any]) -> str:
         f" · epäonnistui {failures}</p>",
         "<h2>Mittarit</h2>",
         _metrics_table(report["metrics"]),
+        "<h2>Luottamusluokat</h2>",
+        _band_table(report["questions"]),
         "<h2>Läpäisyosuus kategorioittain</h2>",
         bar_chart(category_rows, "läpäisyosuus kategorioittain"),
         _category_table(by_category),
     ]
+    if report.get("folds"):
+        title = "ristiinvalidoitu" if report.get("cross_validated") else "toimitettu malli"
+        parts += [f"<h2>Osat ({title})</h2>", _fold_table(report["folds"])]
     if baselines:
         parts += [
             "<h2>Vertailu: haku- ja vastaustavat</h2>",
@@ -348,3 +406,36 @@ def to_html(report: Mapping[str, Any]) -> str:
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+SUMMARY_COLUMNS = (
+    "recall@1",
+    "answer_hit",
+    "citation_recall",
+    "citation_precision",
+    "abstain_recall",
+    "false_abstain_rate",
+    "high_share",
+    "high_precision",
+    "unanswerable_high",
+)
+
+
+def write_summary(reports: Mapping[str, Mapping[str, Any]], out_dir: Path) -> Path:
+    """summary.md: every set of one gate run side by side (seed sets and document folds)."""
+    lines = [
+        "# Portitetut joukot",
+        "",
+        "| joukko | kysymyksiä | " + " | ".join(SUMMARY_COLUMNS) + " |",
+        "| --- | ---: |" + " ---: |" * len(SUMMARY_COLUMNS),
+    ]
+    for name, report in reports.items():
+        cells = [fmt(report["metrics"].get(k)) for k in SUMMARY_COLUMNS]
+        lines.append(f"| {name} | {report['n_questions']} | " + " | ".join(cells) + " |")
+        for fold, values in (report.get("folds") or {}).items():
+            cells = [fmt(values.get(k)) for k in SUMMARY_COLUMNS]
+            lines.append(f"| {name} · osa {fold} | | " + " | ".join(cells) + " |")
+    path = out_dir / "summary.md"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

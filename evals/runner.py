@@ -114,6 +114,7 @@ class QuestionResult:
     integrity_problems: list[str]
     retrieved_docs: list[str]
     latency_ms: float
+    confidence: str = "high"
     verdict: str = ""
     passed: bool = False
     retrieval: dict[str, float] = field(default_factory=dict)
@@ -133,6 +134,8 @@ class QuestionResult:
             ],
             integrity_ok=not self.integrity_problems,
             latency_ms=self.latency_ms,
+            band=self.confidence,
+            passed=self.passed,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,6 +151,7 @@ class QuestionResult:
             "answer": self.answer,
             "standalone_question": self.standalone_question,
             "abstained": self.abstained,
+            "confidence": self.confidence,
             "hit": self.hit,
             "f1": round(self.f1, 4),
             "citations": [
@@ -231,6 +235,7 @@ def run_system(
             integrity_problems=integrity_problems(answer, system.chunk_text),
             retrieved_docs=retrieved,
             latency_ms=latency,
+            confidence=answer.confidence,
         )
         results.append(r)
     per_query = m.retrieval_per_query(
@@ -302,7 +307,7 @@ def evaluate(
     assistant = assistant or load_assistant(settings)
     check_doc_ids(questions, [d.doc_id for d in assistant.documents()])
     results = run_system(AssistantSystem(assistant), questions, settings.retriever, progress)
-    overall, by_category = score(results)
+    overall = score(results)[0]
 
     baselines: dict[str, Any] = {name: {} for name in (*RETRIEVERS, "naive")}
     if compare:
@@ -317,8 +322,25 @@ def evaluate(
         naive = NaiveSystem(NaiveRAG.from_assistant(assistant))
         baselines["naive"] = score(run_system(naive, questions, "naive", progress))[0]
 
+    report = make_report(results, gold_path, settings, baselines)
+    register, error = register_metrics(assistant)
+    if register is not None:
+        report["register"] = register
+    if error:
+        report["register_error"] = error
+    return report
+
+
+def make_report(
+    results: Sequence[QuestionResult],
+    gold_path: Path,
+    settings: Any,
+    baselines: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The report dict of a run: metrics overall and per category, every question."""
+    overall, by_category = score(results)
     order = sorted(results, key=lambda r: (r.passed, r.category, r.id))
-    report: dict[str, Any] = {
+    return {
         "n_questions": len(results),
         "gold": str(gold_path),
         "retriever": settings.retriever,
@@ -326,12 +348,6 @@ def evaluate(
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "metrics": overall,
         "by_category": by_category,
-        "baselines": baselines,
+        "baselines": baselines or {name: {} for name in (*RETRIEVERS, "naive")},
         "questions": [r.to_dict() for r in order],
     }
-    register, error = register_metrics(assistant)
-    if register is not None:
-        report["register"] = register
-    if error:
-        report["register_error"] = error
-    return report
