@@ -6,7 +6,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-dev index lint eval bench noise clean
+.PHONY: run test install install-dev index lint eval bench noise train clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,11 @@ test: lint
 	$(PY) -m pytest -q -ra
 	$(PY) -m evals --gate --quiet
 
-noise: install
+noise: install-dev
 	$(PY) -m evals.noise --toml
+
+train: install-dev
+	$(PY) -m evals.train
 
 eval: install
 	$(PY) -m evals --compare

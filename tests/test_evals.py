@@ -299,6 +299,7 @@ def test_repository_thresholds_gate_every_headline_metric_of_every_set() -> None
     seed = {name for name, g in gated.items() if g.corpus == "seed"}
     assert seed == {p.stem for p in SETS.glob("seed_*.jsonl")}
     assert gated["docs_cv"].cv and gated["docs_cv"].folds == (1, 2, 3, 4)
+    assert not gated["docs_untouched"].cv and gated["docs_untouched"].folds == (5,)
     headline = ["recall@1", "answer_hit", "citation_precision", "citation_recall"]
     headline += ["abstain_recall", "high_share"]
     for g in gated.values():
