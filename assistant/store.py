@@ -369,6 +369,12 @@ def _load_sentences(path: Path) -> dict[str, np.ndarray] | None:
         return None
 
 
+def _sentences(chunks: Sequence[Chunk]) -> tuple[list[str], list[str]]:
+    """Key and text of every sentence of ``chunks``, in order (vectors and parses share them)."""
+    keys = [_sentence_key(c, i) for c in chunks for i in range(len(c.sentences))]
+    return keys, [c.text[a:b] for c in chunks for a, b in c.sentences]
+
+
 def _write_sentences(
     path: Path,
     chunks: Sequence[Chunk],
@@ -377,8 +383,7 @@ def _write_sentences(
     generation: str,
     progress: Progress | None,
 ) -> None:
-    keys = [_sentence_key(c, i) for c in chunks for i in range(len(c.sentences))]
-    texts = [c.text[a:b] for c in chunks for a, b in c.sentences]
+    keys, texts = _sentences(chunks)
     previous = previous or {}
     todo = [i for i, k in enumerate(keys) if k not in previous]
     vectors = np.zeros((len(keys), embeddings.dim), dtype=np.float32)
@@ -412,8 +417,7 @@ def _write_parses(
     generation: str,
     progress: Progress | None,
 ) -> None:
-    keys = [_sentence_key(c, i) for c in chunks for i in range(len(c.sentences))]
-    texts = [c.text[a:b] for c in chunks for a, b in c.sentences]
+    keys, texts = _sentences(chunks)
     previous = previous or {}
     parses = {k: previous[k] for k in keys if k in previous}
     todo = [i for i, k in enumerate(keys) if k not in parses]
