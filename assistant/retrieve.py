@@ -79,22 +79,17 @@ class Retriever:
         self._bm25_vocab = set(vocab)
 
     def dense(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """(chunk position, cosine similarity) from Chroma, best first."""
-        # Chroma may still hold chunks of an interrupted run's generation: ask for a margin
-        # and keep only the chunks of the loaded generation.
-        n = min(k + 10, max(len(self._index.chunks), 1))
-        hits = self._index.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            query_vector.tolist(), k=n
-        )
-        out: list[tuple[int, float]] = []
-        for doc, distance in hits:
-            pos = self._index.chunk_pos.get(str(doc.id))
-            if pos is not None:
-                out.append((pos, 1.0 - float(distance)))
-        # equal distances in the order of the index, not of Chroma's graph (which depends on
-        # the order the chunks were added in)
-        out.sort(key=lambda hit: (-hit[1], hit[0]))
-        return out[:k]
+        """(chunk position, cosine similarity), best first: exact over every chunk vector,
+        equal similarities in index order."""
+        vectors = self._index.chunk_vectors
+        if not len(vectors) or k <= 0:
+            return []
+        query = np.asarray(query_vector, dtype=np.float32)
+        sims = vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        hits = sorted(((int(p), float(sims[p])) for p in top), key=lambda hit: (-hit[1], hit[0]))
+        return hits
 
     def bm25(self, question_stems: Sequence[str], k: int) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) over Finnish stems, best first; zero scores dropped."""

@@ -97,7 +97,7 @@ class LoadedIndex:
     sentence_parses: list[Parsed]  # Finnish analysis of each sentence, same rows
     bm25: bm25s.BM25
     register: Register
-    vectorstore: Any  # langchain_chroma.Chroma
+    chunk_vectors: np.ndarray  # unit-length chunk vectors from Chroma, one row per chunk
     model_id: str
 
 
@@ -180,6 +180,38 @@ def open_vectorstore(settings: Settings, embeddings: AnyEmbeddings) -> Any:
 
 def _chroma_ids(vectorstore: Any) -> set[str]:
     return set(vectorstore.get(include=[])["ids"])
+
+
+_READ_BATCH = 5000
+
+
+def _chunk_vectors(vectorstore: Any, chunk_pos: dict[str, int]) -> np.ndarray | None:
+    """The stored vector of every chunk in index order, scaled to unit length; None when
+    Chroma lacks one. Read once at load so that dense search is exact and deterministic
+    (an HNSW graph is approximate and depends on the order and threads it was built with)."""
+    vectors: np.ndarray | None = None
+    filled = np.zeros(len(chunk_pos), dtype=bool)
+    offset = 0
+    while True:
+        got = vectorstore.get(include=["embeddings"], limit=_READ_BATCH, offset=offset)
+        ids = got["ids"]
+        if not ids:
+            break
+        batch = np.asarray(got["embeddings"], dtype=np.float32)
+        if vectors is None:
+            vectors = np.zeros((len(chunk_pos), batch.shape[1]), dtype=np.float32)
+        for chunk_id, vector in zip(ids, batch, strict=True):
+            pos = chunk_pos.get(chunk_id)
+            if pos is not None:
+                vectors[pos] = vector
+                filled[pos] = True
+        offset += len(ids)
+    if not filled.all():
+        return None
+    if vectors is None:  # an empty corpus
+        return np.zeros((0, 0), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
 
 
 # ----------------------------------------------------------------------------- update
@@ -548,15 +580,21 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         manifest = _read_json(paths["manifest"])
         derived = _read_derived(paths)
     vectorstore = open_vectorstore(settings, embeddings)
-    wanted = {cid for d in manifest["documents"].values() for cid in d["chunk_ids"]}
-    if not wanted <= _chroma_ids(vectorstore):
+    for attempt in range(2):
+        assert derived.chunks is not None
+        chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
+        chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
+        chunk_vectors = _chunk_vectors(vectorstore, chunk_pos)
+        if chunk_vectors is not None:
+            break
+        if attempt:
+            raise IndexBuildError("Chromasta puuttuu paloja vielä korjauksen jälkeenkin.")
         log.warning("Indeksi ei ollut ajan tasalla Chroman kanssa; korjataan.")
         update(settings, embeddings, nlp=nlp)
         derived = _read_derived(paths)
-    assert derived.chunks is not None and derived.register is not None
+    assert derived.chunks is not None and chunk_vectors is not None
+    assert derived.register is not None
     assert derived.sentence_vectors is not None and derived.parses is not None
-    chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
-    chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
     sentence_keys = []
     for key in derived.sentence_keys:
         chunk_id, _, i = key.rpartition("#")
@@ -572,6 +610,6 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         ],
         bm25=bm25s.BM25.load(str(paths["bm25"])),
         register=Register.from_dict(derived.register),
-        vectorstore=vectorstore,
+        chunk_vectors=chunk_vectors,
         model_id=embeddings.model_id,
     )

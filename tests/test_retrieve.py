@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import bm25s
+import numpy as np
 import pytest
 
+from assistant import store
 from assistant.lexical import stems
-from assistant.retrieve import keep_leaders, rrf_fuse
+from assistant.retrieve import Retriever, keep_leaders, rrf_fuse
 
 CHAIR = "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?"
 ALUEHALLITUS_DOC = "2022-09-28-jyvaskyla-aluehallitus"
@@ -98,3 +101,31 @@ def test_hybrid_keeps_both_scores(assistant) -> None:  # type: ignore[no-untyped
     passages = assistant.retrieve("Kuka vastaa pelastustoimesta vuoden 2023 alusta?", k=5)
     both = [p for p in passages if p.dense_score is not None and p.bm25_score is not None]
     assert both, "fused passages keep their dense and lexical scores"
+
+
+def test_dense_matches_chromas_exact_neighbours(assistant) -> None:  # type: ignore[no-untyped-def]
+    """On the seed corpus Chroma's graph search is exhaustive: our exact search over the
+    vectors read from Chroma ranks and scores the chunks as Chroma's own query does."""
+    vector = assistant._embed(CHAIR)
+    ours = assistant._retriever.dense(vector, 10)
+    chroma = store.open_vectorstore(assistant.settings, assistant._embeddings)
+    theirs = chroma.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=10)
+    assert [pos for pos, _ in ours] == [assistant._index.chunk_pos[d.id] for d, _ in theirs]
+    for (_, sim), (_, distance) in zip(ours, theirs, strict=True):
+        assert sim == pytest.approx(1.0 - distance, abs=1e-5)
+
+
+def test_dense_is_exact_and_breaks_ties_by_index_order() -> None:
+    vectors = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 2.0], [0.6, 0.8], [1.0, 0.0]], np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    retriever = Retriever(SimpleNamespace(chunk_vectors=vectors, bm25=None), None)  # type: ignore[arg-type]
+    hits = retriever.dense(np.array([3.0, 0.0]), 3)
+    assert [pos for pos, _ in hits] == [1, 4, 3]  # 1 and 4 tie: index order
+    assert [sim for _, sim in hits] == pytest.approx([1.0, 1.0, 0.6])
+    assert [pos for pos, _ in retriever.dense(np.array([0.0, 1.0]), 10)] == [0, 2, 3, 1, 4]
+    assert (
+        Retriever(SimpleNamespace(chunk_vectors=vectors[:0], bm25=None), None).dense(  # type: ignore[arg-type]
+            np.array([1.0, 0.0]), 3
+        )
+        == []
+    )
