@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.admin import LoginGuard, wait_message
 from assistant.answer import Answer, Citation
 from assistant.config import Settings
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.retrieve import Passage
+from assistant.sources import EDITABLE_KEYS, SourcesError, current_metadata, write_entry
 from assistant.uploads import UploadError, save_upload, validate_upload
 
 if TYPE_CHECKING:
@@ -326,6 +328,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
     settings: Settings = assistant.settings
     store = feedback or FeedbackStore(settings.feedback_path)
     admin_enabled = bool(settings.admin_user and settings.admin_password)
+    guard = LoginGuard()
 
     def chunk_texts(answer: Answer) -> dict[str, str]:
         texts = {p.chunk_id: p.text for p in answer.passages}
@@ -556,25 +559,63 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
 
     # -- admin ------------------------------------------------------------------------
 
-    def login(user: str, password: str, admin: dict[str, bool]) -> tuple[Any, Any, str, Any]:
+    def login(
+        user: str, password: str, admin: dict[str, bool], request: gr.Request
+    ) -> tuple[Any, Any, str, Any]:
+        client = _client_of(request)
+        wait = guard.wait_s(client)
+        if wait > 0:
+            logger.warning("admin login refused (too many failures): user %r from %s", user, client)
+            return gr.skip(), gr.skip(), wait_message(wait), {"ok": False}
         expected_user = (settings.admin_user or "").encode()
         expected_password = (settings.admin_password or "").encode()
         ok_user = hmac.compare_digest((user or "").encode(), expected_user)
         ok_password = hmac.compare_digest((password or "").encode(), expected_password)
         if admin_enabled and ok_user and ok_password:
+            guard.succeeded(client)
+            logger.info("admin login: user %r from %s", user, client)
             admin = {"ok": True}
             return gr.Column(visible=False), gr.Column(visible=True), "Kirjauduttu sisään.", admin
-        logger.warning("failed admin login")
+        failures = guard.failed(client)
+        logger.warning(
+            "failed admin login: user %r from %s (%d in %.0f s)",
+            user,
+            client,
+            failures,
+            guard.window_s,
+        )
         return gr.skip(), gr.skip(), "Väärä käyttäjätunnus tai salasana.", {"ok": False}
 
     def logout() -> tuple[Any, Any, str, dict[str, bool]]:
         return gr.Column(visible=True), gr.Column(visible=False), "Kirjauduttu ulos.", {"ok": False}
 
-    def upload(file_path: str | None, admin: dict[str, bool]) -> str:
+    def corpus_ids() -> list[str]:
+        if not settings.corpus_dir.is_dir():
+            return []
+        return sorted(
+            p.stem
+            for p in settings.corpus_dir.iterdir()
+            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+        )
+
+    def metadata_fields(doc_id: str | None) -> tuple[Any, ...]:
+        """The form's fields filled with the document's metadata as indexing would read it."""
+        if not doc_id:
+            return (*(gr.update(value="") for _ in EDITABLE_KEYS), "")
+        try:
+            meta = current_metadata(settings.corpus_dir, doc_id)
+        except SourcesError as exc:
+            return (*(gr.update(value="") for _ in EDITABLE_KEYS), f"❌ {exc}")
+        shown = [gr.update(value=meta[key]) for key in EDITABLE_KEYS]
+        unknown = [LABELS[key].lower() for key in EDITABLE_KEYS if not meta[key]]
+        note = f"Ei tiedossa: {', '.join(unknown)}." if unknown else ""
+        return (*shown, note)
+
+    def upload(file_path: str | None, admin: dict[str, bool]) -> tuple[Any, ...]:
         if not admin.get("ok"):
-            return "Kirjaudu ensin sisään."
+            return "Kirjaudu ensin sisään.", gr.skip(), *(gr.skip() for _ in EDITABLE_KEYS), ""
         if not file_path:
-            return "Valitse ensin tiedosto."
+            return "Valitse ensin tiedosto.", gr.skip(), *(gr.skip() for _ in EDITABLE_KEYS), ""
         try:
             path = Path(file_path)
             with path.open("rb") as handle:
@@ -582,12 +623,36 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             valid = validate_upload(path.name, data, settings.corpus_dir, settings.max_upload_bytes)
             saved = save_upload(valid)
         except UploadError as exc:
-            return f"❌ {exc}"
+            return f"❌ {exc}", gr.skip(), *(gr.skip() for _ in EDITABLE_KEYS), ""
         except Exception:
             logger.exception("saving an upload failed")
-            return "❌ Tiedoston tallennus epäonnistui."
+            status = "❌ Tiedoston tallennus epäonnistui."
+            return status, gr.skip(), *(gr.skip() for _ in EDITABLE_KEYS), ""
         logger.info("admin uploaded %s (%s)", saved.name, valid.sha256)
-        return f"✅ Tallennettu {saved.name}. Päivitä hakemisto, jotta asiakirja tulee haettavaksi."
+        status = (
+            f"✅ Tallennettu {saved.name}. Tarkista alla sen tiedot ja päivitä sitten hakemisto, "
+            "jotta asiakirja tulee haettavaksi."
+        )
+        choice = gr.update(choices=corpus_ids(), value=saved.stem)
+        return status, choice, *metadata_fields(saved.stem)
+
+    def save_metadata(admin: dict[str, bool], doc_id: str | None, *values: str) -> str:
+        if not admin.get("ok"):
+            return "Kirjaudu ensin sisään."
+        if not doc_id:
+            return "Valitse ensin asiakirja."
+        try:
+            write_entry(settings.corpus_dir, doc_id, dict(zip(EDITABLE_KEYS, values, strict=True)))
+        except SourcesError as exc:
+            return f"❌ {exc}"
+        except OSError:
+            logger.exception("writing sources.toml failed")
+            return "❌ Tietojen tallennus epäonnistui; sources.toml on ennallaan."
+        logger.info("admin corrected the metadata of %s", doc_id)
+        return (
+            f"✅ Asiakirjan {doc_id} tiedot tallennettu sources.toml-tiedostoon. "
+            "Päivitä hakemisto, jotta ne tulevat käyttöön."
+        )
 
     def reindex(admin: dict[str, bool], progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:  # noqa: B008
         if not admin.get("ok"):
@@ -793,6 +858,23 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                         )
                         upload_button = gr.Button("Tallenna aineistoon")
                         upload_status = gr.Markdown()
+                        gr.Markdown(
+                            "**Asiakirjan tiedot.** Tarkista ja korjaa tekstistä luetut tiedot "
+                            "ennen hakemiston päivitystä. Tyhjäksi jätetty kenttä luetaan "
+                            "tekstistä."
+                        )
+                        meta_doc = gr.Dropdown(
+                            choices=corpus_ids(), value=None, label="Asiakirja", elem_id="meta-doc"
+                        )
+                        meta_fields = [
+                            gr.Textbox(
+                                label=LABELS[key], elem_id=f"meta-{key}", placeholder=HINTS[key]
+                            )
+                            for key in EDITABLE_KEYS
+                        ]
+                        meta_note = gr.Markdown()
+                        meta_button = gr.Button("Tallenna tiedot")
+                        meta_status = gr.Markdown()
                         reindex_button = gr.Button("Päivitä hakemisto", variant="primary")
                         reindex_status = gr.Markdown()
                         logout_button = gr.Button("Kirjaudu ulos", size="sm")
@@ -833,7 +915,19 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                 api_visibility="private",
             )
             upload_button.click(
-                upload, [upload_file, admin_state], upload_status, api_visibility="private"
+                upload,
+                [upload_file, admin_state],
+                [upload_status, meta_doc, *meta_fields, meta_note],
+                api_visibility="private",
+            )
+            meta_doc.change(
+                metadata_fields, meta_doc, [*meta_fields, meta_note], api_visibility="private"
+            )
+            meta_button.click(
+                save_metadata,
+                [admin_state, meta_doc, *meta_fields],
+                meta_status,
+                api_visibility="private",
             )
             reindex_button.click(
                 reindex, [admin_state], [reindex_status, documents], api_visibility="private"
@@ -876,6 +970,21 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
 
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo
+
+
+LABELS = {"title": "Otsikko", "date": "Päivämäärä", "publisher": "Julkaisija", "kind": "Laji"}
+HINTS = {
+    "title": "asiakirjan oma otsikko",
+    "date": "VVVV-KK-PP (kokous-, julkaisu- tai päivityspäivä)",
+    "publisher": "esim. Joutsan kunta",
+    "kind": "minutes, news, press_release, faq, web_page, agreement tai document",
+}
+
+
+def _client_of(request: gr.Request | None) -> str:
+    """The address a login attempt came from (its own key in the login guard)."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", None) or "tuntematon")
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:

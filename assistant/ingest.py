@@ -45,7 +45,7 @@ class IngestError(Exception):
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 SOURCES_FILE = "sources.toml"
 _META_KEYS = ("title", "date", "publisher", "kind", "url", "language")
-_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _MAX_DERIVED_TITLE = 150
 
 # ---------------------------------------------------------------------------------------------
@@ -464,7 +464,7 @@ def _read_sources(corpus_dir: Path, problems: list[str]) -> dict[str, Mapping[st
             problems.append(f'{SOURCES_FILE}: merkintä "{doc_id}" ei ole taulukko; ohitettiin')
             continue
         date = _meta_str(entry, "date")
-        if date and not _ISO_DATE.match(date):
+        if date and not ISO_DATE.match(date):
             problems.append(
                 f'{SOURCES_FILE}: merkinnän "{doc_id}" päivämäärä "{date}" ei ole '
                 "ISO 8601 -muodossa (VVVV-KK-PP); päivämäärä jätettiin tyhjäksi"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,3 +143,77 @@ def test_script_in_question_is_shown_as_text(
     page.screenshot(path=str(tmp_path / "script-tekstina.png"))
     assert dialogs == [], f"a script ran: {dialogs}"
     assert outside == []
+
+
+def _log_count(app_server: AppServer, text: str) -> int:
+    return app_server.log_path.read_text("utf-8", errors="replace").count(text)
+
+
+def _wait_for_log(app_server: AppServer, text: str, count: int) -> None:
+    """Poll the server's log until ``text`` appears ``count`` times (gives up after 30 s)."""
+    for _ in range(300):
+        if _log_count(app_server, text) >= count:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the server never logged {text!r} {count} times")
+
+
+def test_admin_corrects_an_uploads_metadata_and_login_is_rate_limited(
+    browser_page: tuple[Any, list[str], list[str]], app_server: AppServer, tmp_path: Path
+) -> None:
+    page, outside, dialogs = browser_page
+    sources = app_server.corpus_dir / "sources.toml"
+    before = sources.read_text("utf-8")
+    page.get_by_role("tab", name="Ylläpito").click()
+    page.fill("#admin-tunnus textarea, #admin-tunnus input", "virkailija")
+    page.fill("#admin-salasana input", app_server.env["ASSISTANT_ADMIN_PASSWORD"])
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    page.wait_for_selector("text=Kirjauduttu sisään.", timeout=30_000)
+
+    upload = tmp_path / "hyvinvointialue-tiedote.txt"
+    upload.write_text(
+        "Hyvinvointialueen tiedote yhteistyöstä\n\nAluehallitus käsitteli 3.3.2025 kuntien "
+        "kanssa tehtävää yhteistyötä ja hyväksyi uuden yhteistyöryhmän kokoonpanon.",
+        "utf-8",
+    )
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Tallenna aineistoon").click()
+    page.wait_for_selector("text=Tallennettu hyvinvointialue-tiedote.txt", timeout=30_000)
+    title = page.locator("#meta-title textarea, #meta-title input").first
+    page.wait_for_function("el => el.value.length > 0", arg=title.element_handle(), timeout=30_000)
+    assert title.input_value() == "Hyvinvointialueen tiedote yhteistyöstä"  # read from the text
+    assert "päivämäärä" in page.locator("body").inner_text().lower()
+
+    title.fill("Aluehallitus hyväksyi yhteistyöryhmän kokoonpanon")
+    page.locator("#meta-date textarea, #meta-date input").first.fill("2025-03-03")
+    page.get_by_role("button", name="Tallenna tiedot").click()
+    page.wait_for_selector("text=tiedot tallennettu", timeout=30_000)
+    after = sources.read_text("utf-8")
+    assert after.startswith(before), "the other entries and comments are kept"
+    entry = tomllib.loads(after)["documents"]["hyvinvointialue-tiedote"]
+    assert entry == {
+        "title": "Aluehallitus hyväksyi yhteistyöryhmän kokoonpanon",
+        "date": "2025-03-03",
+    }
+
+    # a bad date is refused in Finnish and the file is left as it was
+    page.locator("#meta-date textarea, #meta-date input").first.fill("3.3.2025")
+    page.get_by_role("button", name="Tallenna tiedot").click()
+    page.wait_for_selector("text=ei kelpaa", timeout=30_000)
+    assert sources.read_text("utf-8") == after
+
+    # five failed logins from this client, then a wait; the password is never logged
+    page.get_by_role("button", name="Kirjaudu ulos").click()
+    page.wait_for_selector("text=Kirjauduttu ulos.", timeout=30_000)
+    failed = _log_count(app_server, "failed admin login")
+    for i in range(5):
+        page.fill("#admin-salasana input", f"arvaus-{i}")
+        page.get_by_role("button", name="Kirjaudu", exact=True).click()
+        _wait_for_log(app_server, "failed admin login", failed + i + 1)
+    page.fill("#admin-salasana input", app_server.env["ASSISTANT_ADMIN_PASSWORD"])
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    page.wait_for_selector("text=Liian monta epäonnistunutta kirjautumista", timeout=30_000)
+    log = app_server.log_path.read_text("utf-8", errors="replace")
+    assert "admin login refused" in log and "admin login: user 'virkailija'" in log
+    assert app_server.env["ASSISTANT_ADMIN_PASSWORD"] not in log and "arvaus-0" not in log
+    assert outside == [] and dialogs == []
