@@ -149,7 +149,7 @@ _CAPTION_CUE = re.compile(r"^kuva\b", re.IGNORECASE)
 _CLOCK = re.compile(r"\bklo\b|\b\d{1,2}[.:]\d{2}\b(?!\.\d)")
 _SECTION = re.compile(r"^§\s*\d+\s*")
 _ORG_WORD = re.compile(
-    r"(?:kunta|kaupunki|hyvinvointialue|liitto|ministeriö|pelastuslaitos|kuntayhtymä|"
+    r"(?:kunta|kaupunki|hyvinvointialue|liitto|ministeriö|ministeriöt|pelastuslaitos|kuntayhtymä|"
     r"valtioneuvosto)$",
     re.IGNORECASE,
 )
@@ -188,6 +188,13 @@ TITLE_FEATURES: tuple[str, ...] = (
     "headings_before",
     "filename_overlap",
     "minutes_label",
+    "bullet",
+    "label_start",
+    "breadcrumb",
+    "first_headline",
+    "best_recurrence",
+    "next_is_body",
+    "chrome_part",
 )
 
 
@@ -202,8 +209,14 @@ class TitleCandidate:
 
 def _is_dateish(line: str) -> bool:
     """A short line that is mostly a date or byline ("Uutinen | 24.10.2025", "5.3.2024")."""
-    words = line.split()
-    return bool(find_dates(line)) and len(words) <= 8
+    dates = find_dates(line)
+    if not dates or len(line.split()) > 10:
+        return False
+    rest = line
+    for _, start, end in reversed(dates):
+        rest = rest[:start] + " " + rest[end:]
+    alpha = [w for w in rest.split() if any(c.isalpha() for c in w)]
+    return len(alpha) <= 3 or bool(re.search(r"\||•|·|\bklo\b", line))
 
 
 def _split_parts(line: str) -> list[str]:
@@ -218,6 +231,54 @@ def _content_stems(text: str) -> set[str]:
 def _looks_like_org(line: str) -> bool:
     words = line.split()
     return 1 <= len(words) <= 5 and bool(_ORG_WORD.search(line.rstrip(".").casefold()))
+
+
+_BULLET = re.compile(r"^(?:[-•*–]\s|\d+(?:\.\d+)*\.?\s)")
+_LABEL_START = re.compile(
+    r"^(?:kuva|kuvat|liite|liitteet|valmistelija|valmistelijat|esittelijä|päätösehdotus|"
+    r"lisätiedot|etusivu|versio|asiakirjan tila|diaarinumero|pöytäkirja\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _ends_sentence(line: str) -> bool:
+    """Ends with a full stop that is not the end of a date such as "keskiviikkona 26.11."."""
+    return line.endswith(".") and not re.search(r"\d\.\d{1,2}\.$", line)
+
+
+def _recurrence(line: str, below: Sequence[str]) -> float:
+    """Share of a line's content words (stems) that recur in the text below it."""
+    stems = _content_stems(line)
+    if not stems:
+        return 0.0
+    return len(stems & _content_stems(" ".join(below))) / len(stems)
+
+
+def _is_chrome(part: str) -> bool:
+    """A site-chrome part of a line: an organisation name, a menu word or a document label."""
+    return bool(
+        _looks_like_org(part)
+        or _MENU_WORDS.match(part)
+        or _LABEL_START.match(part)
+        or re.fullmatch(r"uutinen|tiedote|ajankohtaista|pöytäkirjanote|media", part, re.I)
+    )
+
+
+def _plausible_headline(line: str) -> bool:
+    """A line that could be a headline: no sentence end, no cookie/menu/url/label/bullet."""
+    n = len(line.split())
+    return (
+        1 <= n <= 40
+        and not _ends_sentence(line)
+        and not line.endswith(":")
+        and not _COOKIE.search(line)
+        and not _MENU_WORDS.match(line)
+        and not _BULLET.match(line)
+        and not _LABEL_START.match(line)
+        and not _looks_like_org(line)
+        and not re.search(r"https?://|www\.|\.fi\b| / | › |\|", line)
+        and not _is_dateish(line)
+    )
 
 
 def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
@@ -235,6 +296,12 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
     for line in lines:
         key = normalise(line)
         counts[key] = counts.get(key, 0) + 1
+    recurrences = [_recurrence(line, lines[i + 1 :]) for i, line in enumerate(top)]
+    plausible = [
+        i for i, line in enumerate(top) if _plausible_headline(line) and len(line.split()) >= 2
+    ]
+    first_headline = plausible[0] if plausible else -1
+    best_recurrence = max((recurrences[i] for i in plausible), default=-1.0)
     out: list[TitleCandidate] = []
     headings_before = 0
     for i, line in enumerate(top):
@@ -266,7 +333,7 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
                 1.0 if n > 20 else 0.0,
                 _upper_share(cand),
                 1.0 if len(letters) > 3 and _upper_share(cand) > 0.9 else 0.0,
-                1.0 if cand.endswith(".") else 0.0,
+                1.0 if _ends_sentence(cand) else 0.0,
                 1.0 if cand.endswith("?") else 0.0,
                 1.0 if cand.endswith(":") else 0.0,
                 1.0 if find_dates(cand) else 0.0,
@@ -286,6 +353,13 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
                 1.0
                 if re.match(r"(?:valmistelija|päätösehdotus|päätös|esittelijä)", cand, re.I)
                 else 0.0,
+                1.0 if _BULLET.match(cand) else 0.0,
+                1.0 if _LABEL_START.match(cand) else 0.0,
+                1.0 if cand.count(" / ") >= 2 or cand.count(" › ") >= 1 else 0.0,
+                1.0 if i == first_headline and not is_part else 0.0,
+                1.0 if plausible and i in plausible and recurrences[i] >= best_recurrence else 0.0,
+                1.0 if len(nxt.split()) >= 12 and nxt.endswith((".", "!", "?")) else 0.0,
+                1.0 if not is_part and len(parts) > 1 and any(map(_is_chrome, parts)) else 0.0,
             )
             out.append(TitleCandidate(cand, i, feats))
         if 2 <= len(line.split()) <= 20 and not line.endswith((".", ":")):
@@ -297,6 +371,7 @@ def clean_title(title: str) -> str:
     """Strip a leading "§ 58", a "Uutinen |" label and markdown marks from a chosen title."""
     title = _strip_marks(title)
     title = _SECTION.sub("", title)
+    title = re.sub(r"^[-•*–]\s+", "", title)
     title = re.sub(r"^(?:uutinen|tiedote|lehdistötiedote)\s*[|:–-]\s*", "", title, flags=re.I)
     return " ".join(title.split()).strip(" |–-")
 
@@ -327,12 +402,15 @@ DATE_FEATURES: tuple[str, ...] = (
     "latest_updated",
     "latest_in_header",
     "repeats",
+    "section_mark",
+    "latest_meeting",
+    "in_sentence",
 )
 
 
 @dataclass(frozen=True)
 class DateCandidate:
-    """One date mention: ISO date, the line it is on, its line index, features."""
+    """One date mention: ISO date, the words before it (its cue), its line index, features."""
 
     iso: str
     line: str
@@ -340,28 +418,48 @@ class DateCandidate:
     features: tuple[float, ...]
 
 
+def _date_context(line: str, start: int, prev_end: int) -> str:
+    """The words before a date in its own clause: after the previous date and sentence end."""
+    prefix = line[prev_end:start]
+    cut = max(prefix.rfind(". "), prefix.rfind("· "), prefix.rfind("| "))
+    return prefix[cut + 1 :] if cut >= 0 else prefix
+
+
 def date_candidates(text: str) -> list[DateCandidate]:
-    """Every calendar date mentioned in the text, described by position and cue features."""
+    """Every calendar date mentioned in the text, described by position and cue features.
+
+    Cue words (julkaistu, päivitetty, hyväksytty …) are read in the date's own clause, so
+    "Julkaistu 2.1.2023 · Päivitetty 20.1.2026" gives each date its own cue.
+    """
     lines = _lines(text)
     n_lines = len(lines)
-    found: list[tuple[str, int, int, int]] = []  # iso, line index, start, end
+    found: list[tuple[str, int, int, int, str]] = []  # iso, line index, start, end, context
     for i, line in enumerate(lines):
-        found += [(iso, i, s, e) for iso, s, e in find_dates(line)]
+        prev_end = 0
+        for iso, s, e in find_dates(line):
+            found.append((iso, i, s, e, _date_context(line, s, prev_end)))
+            prev_end = e
     if not found:
         return []
     first_iso = found[0][0]
     latest = max(f[0] for f in found)
-    updated = [f[0] for f in found if _UPDATED_CUE.search(lines[f[1]])]
+    updated = [f[0] for f in found if _UPDATED_CUE.search(f[4])]
     header = [f[0] for f in found if f[1] < _HEADER_LINES]
     latest_header = max(header) if header else ""
+    meeting = [
+        f[0]
+        for f in found
+        if f[1] < _HEADER_LINES
+        and (_meeting_date(lines[f[1]], f[3]) or re.search(r"kokous|pöytäkirja", f[4], re.I))
+    ]
     repeats: dict[str, int] = {}
     for f in found:
         repeats[f[0]] = repeats.get(f[0], 0) + 1
     out: list[DateCandidate] = []
-    for iso, i, start, end in found:
+    for iso, i, start, end, context in found:
         line = lines[i]
         words = len(line.split())
-        around = line[max(0, start - 2) : end + 2]
+        after = line[end : end + 20]
         feats = (
             1.0,
             min(i, 40) / 40,
@@ -371,38 +469,56 @@ def date_candidates(text: str) -> list[DateCandidate]:
             1.0 if words <= 8 else 0.0,
             min(words, 60) / 60,
             1.0 if _MINUTES_CUE.search(line) and words <= 12 else 0.0,
-            1.0 if _PUBLISHED_CUE.search(line) else 0.0,
-            1.0 if _UPDATED_CUE.search(line) and words <= 12 else 0.0,
-            1.0 if _SIGNED_CUE.search(line) and words <= 30 else 0.0,
+            1.0 if _PUBLISHED_CUE.search(context) else 0.0,
+            1.0 if _UPDATED_CUE.search(context) and words <= 12 else 0.0,
+            1.0 if _signed(context, lines[i - 1] if i else "") and words <= 30 else 0.0,
             1.0 if _NEWS_CUE.search(line) and words <= 12 else 0.0,
-            1.0 if _LIMIT_CUE.search(line[end : end + 20]) else 0.0,
+            1.0 if _LIMIT_CUE.search(after) else 0.0,
             1.0 if _CAPTION_CUE.match(line) else 0.0,
             1.0 if _CLOCK.search(line[end : end + 12]) else 0.0,
             1.0
             if re.search(r"[–—-]\s*$", line[:start]) or re.match(r"\s*[–—-]", line[end:])
             else 0.0,
-            1.0 if not around[:1].isdigit() and re.search(r"[a-zäö]{4}", line[start:end]) else 0.0,
+            1.0 if re.search(r"[a-zäö]{4}", line[start:end]) else 0.0,
             1.0 if iso == first_iso else 0.0,
             1.0 if iso == latest else 0.0,
             1.0 if updated and iso == max(updated) else 0.0,
             1.0 if iso == latest_header else 0.0,
             min(repeats[iso], 5) / 5,
+            1.0 if _meeting_date(line, end) else 0.0,
+            1.0 if meeting and iso == max(meeting) else 0.0,
+            1.0 if line.endswith(".") and words >= 10 else 0.0,
         )
-        out.append(DateCandidate(iso, line, i, feats))
+        out.append(DateCandidate(iso, context or line, i, feats))
     return out
 
 
-def date_kind_of(line: str, kind: str) -> str:
-    """Which kind of date a chosen date is, from the cue words of its line and the doc kind."""
-    if _UPDATED_CUE.search(line):
+def _signed(context: str, previous_line: str) -> bool:
+    """A signing date: "hyväksytty/allekirjoitettu …", "Joensuussa 24.4.2023" or below
+    an "Allekirjoitukset" heading."""
+    return bool(
+        _SIGNED_CUE.search(context)
+        or re.fullmatch(r"\s*[A-ZÅÄÖ][\wåäö]+(?:ssa|ssä)\s*,?\s*", context)
+        or re.search(r"allekirjoitu", previous_line, re.IGNORECASE)
+    )
+
+
+def _meeting_date(line: str, end: int) -> bool:
+    """A date followed by a minutes section mark: "24.11.2025 § 61", "17.11.2025/Pykälä 318"."""
+    return bool(re.match(r"\s*(?:§|/\s*pykälä)", line[end:], re.IGNORECASE))
+
+
+def date_kind_of(context: str, kind: str) -> str:
+    """Which kind of date a chosen date is, from the cue words before it and the doc kind."""
+    if _UPDATED_CUE.search(context):
         return "updated"
-    if kind == "minutes" or (_MINUTES_CUE.search(line) and len(line.split()) <= 12):
+    if kind == "minutes" or (_MINUTES_CUE.search(context) and len(context.split()) <= 12):
         return "meeting"
-    if re.search(r"julkaistu|lähetetty", line, re.IGNORECASE):
+    if re.search(r"julkaistu|lähetetty", context, re.IGNORECASE):
         return "published"
-    if _SIGNED_CUE.search(line) or kind == "agreement":
+    if _SIGNED_CUE.search(context) or kind == "agreement":
         return "signed"
-    if kind in ("news", "press_release") or _PUBLISHED_CUE.search(line):
+    if kind in ("news", "press_release") or _PUBLISHED_CUE.search(context):
         return "dateline"
     return "published"
 
@@ -412,8 +528,8 @@ def date_kind_of(line: str, kind: str) -> str:
 
 _ORG_TYPES = r"kunta|kaupunki|hyvinvointialue|maakuntaliitto|liitto|pelastuslaitos|kuntayhtymä"
 _ORG_RE = re.compile(
-    r"(?P<org>(?:[A-ZÅÄÖ][\wåäö]*-)*[A-ZÅÄÖ][\wåäö]*n\s+(?:" + _ORG_TYPES + r")"
-    r"|(?:[A-ZÅÄÖ][\wåäö]*-\s+ja\s+)?[A-ZÅÄÖ][\wåäö]*ministeriö"
+    r"(?P<org>(?:[A-ZÅÄÖ][\wåäö]*-)*[A-ZÅÄÖ][\wåäö]*n\s+(?i:" + _ORG_TYPES + r")"
+    r"|[A-ZÅÄÖ][\wåäö]*-\s+ja\s+[a-zåäö]+ministeriö|[A-ZÅÄÖ][\wåäö]*ministeriö"
     r"|(?:Suomen\s+)?Kuntaliitto)"
     r"(?![\wåäö])(?P<organ>,\s+(?:maakuntahallitus|aluehallitus|aluevaltuusto|"
     r"maakuntavaltuusto)(?![\wåäö]))?"
@@ -436,21 +552,35 @@ def _nominative_org(match: re.Match[str]) -> str:
     return org + (", " + organ.strip(", ").casefold() if organ else "")
 
 
-def read_publisher(lines: Sequence[str], title: str = "") -> str:
+_REGIONAL_ORGANS = ("aluehallitus", "aluevaltuusto", "maakuntahallitus", "maakuntavaltuusto")
+
+
+def read_publisher(lines: Sequence[str], title: str = "", kind: str = "") -> str:
     """The first organisation named in the header lines (nominative), "" when none.
 
     Looks at the first ``_HEADER_LINES`` non-empty lines other than the title; an all-caps
     line ("KONNEVEDEN KUNTA") is read in normal case. A site name "Kuntaliitto.fi" counts.
+    Minutes of a wellbeing services county or a regional council name the organ when the
+    header gives it as a line or a "|" part of its own: "Keski-Suomen liitto,
+    maakuntahallitus".
     """
     tnorm = normalise(title)
-    for line in lines[:_HEADER_LINES]:
+    head = lines[:_HEADER_LINES]
+    for line in head:
         if tnorm and normalise(line) == tnorm:
             continue
         probe = _title_case_caps(line) if _upper_share(line) > 0.6 else line
         probe = re.sub(r"\bKuntaliitto\.fi\b", "Kuntaliitto", probe)
         m = _ORG_RE.search(probe)
-        if m:
-            return _nominative_org(m)
+        if not m:
+            continue
+        org = _nominative_org(m)
+        if kind == "minutes" and "," not in org and re.search(r"(?:hyvinvointialue|liitto)$", org):
+            parts = {p.strip().casefold() for s in head for p in s.split("|")}
+            organ = next((o for o in _REGIONAL_ORGANS if o in parts), "")
+            if organ:
+                org = f"{org}, {organ}"
+        return org
     return ""
 
 
@@ -544,5 +674,5 @@ def read_metadata(
             date = dbest.iso
             date_kind = date_kind_of(dbest.line, kind)
 
-    publisher = read_publisher(lines, title)
+    publisher = read_publisher(lines, title, kind)
     return TextMetadata(title, date, date_kind, publisher, kind)
