@@ -195,6 +195,7 @@ TITLE_FEATURES: tuple[str, ...] = (
     "best_recurrence",
     "next_is_body",
     "chrome_part",
+    "part_of_plain_line",
 )
 
 
@@ -307,7 +308,8 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
     for i, line in enumerate(top):
         below = " ".join(lines[i + 1 :])
         body_stems = _content_stems(below)
-        nxt = top[i + 1] if i + 1 < len(top) else ""
+        # The next line of text, looking past image captions ("Kuva: …").
+        nxt = next((s for s in top[i + 1 :] if not _CAPTION_CUE.match(s)), "")
         prev = top[i - 1] if i > 0 else ""
         parts = _split_parts(line)
         variants = [(line, 0.0)]
@@ -360,6 +362,7 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
                 1.0 if plausible and i in plausible and recurrences[i] >= best_recurrence else 0.0,
                 1.0 if len(nxt.split()) >= 12 and nxt.endswith((".", "!", "?")) else 0.0,
                 1.0 if not is_part and len(parts) > 1 and any(map(_is_chrome, parts)) else 0.0,
+                1.0 if is_part and not any(map(_is_chrome, parts)) else 0.0,
             )
             out.append(TitleCandidate(cand, i, feats))
         if 2 <= len(line.split()) <= 20 and not line.endswith((".", ":")):
@@ -609,7 +612,13 @@ def read_kind(lines: Sequence[str], filename: str = "") -> str:
     ):
         return "news"
     suffix = Path(filename).suffix.casefold()
-    if _COOKIE.search(head_text) or suffix in (".html", ".htm") or _UPDATED_CUE.search(all_text):
+    menu = any(_MENU_WORDS.match(s) and len(s.split()) >= 4 for s in head)  # "Etusivu Asukkaille …"
+    if (
+        _COOKIE.search(head_text)
+        or menu
+        or suffix in (".html", ".htm")
+        or _UPDATED_CUE.search(all_text)
+    ):
         return "web_page"
     return "document"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -69,10 +70,10 @@ def test_model_file_loads_and_matches_the_features() -> None:
     assert len(model["date"]["coef"]) == len(md.DATE_FEATURES)
 
 
-def test_model_with_other_features_is_refused(tmp_path: pytest.TempPathFactory) -> None:
+def test_model_with_other_features_is_refused(tmp_path: Path) -> None:
     model = json.loads(md.MODEL_PATH.read_text(encoding="utf-8"))
     model["title"]["features"] = [*model["title"]["features"][:-1], "something_else"]
-    path = tmp_path / "model.json"  # type: ignore[operator]
+    path = tmp_path / "model.json"
     path.write_text(json.dumps(model), encoding="utf-8")
     with pytest.raises(ValueError, match="refit"):
         md.load_model(str(path))
