@@ -247,12 +247,9 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(".") and not re.search(r"\d\.\d{1,2}\.$", line)
 
 
-def _recurrence(line: str, below: Sequence[str]) -> float:
+def _recurrence(stems: set[str], below: set[str]) -> float:
     """Share of a line's content words (stems) that recur in the text below it."""
-    stems = _content_stems(line)
-    if not stems:
-        return 0.0
-    return len(stems & _content_stems(" ".join(below))) / len(stems)
+    return len(stems & below) / len(stems) if stems else 0.0
 
 
 def _is_chrome(part: str) -> bool:
@@ -297,7 +294,14 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
     for line in lines:
         key = normalise(line)
         counts[key] = counts.get(key, 0) + 1
-    recurrences = [_recurrence(line, lines[i + 1 :]) for i, line in enumerate(top)]
+    # below[i]: the content stems of every line after line i (built once, bottom up).
+    below: list[set[str]] = [set() for _ in top]
+    acc: set[str] = set()
+    for j in range(len(lines) - 1, -1, -1):
+        if j < len(top):
+            below[j] = set(acc)
+        acc |= _content_stems(lines[j])
+    recurrences = [_recurrence(_content_stems(line), below[i]) for i, line in enumerate(top)]
     plausible = [
         i for i, line in enumerate(top) if _plausible_headline(line) and len(line.split()) >= 2
     ]
@@ -306,8 +310,7 @@ def title_candidates(text: str, filename: str = "") -> list[TitleCandidate]:
     out: list[TitleCandidate] = []
     headings_before = 0
     for i, line in enumerate(top):
-        below = " ".join(lines[i + 1 :])
-        body_stems = _content_stems(below)
+        body_stems = below[i]
         # The next line of text, looking past image captions ("Kuva: …").
         nxt = next((s for s in top[i + 1 :] if not _CAPTION_CUE.match(s)), "")
         prev = top[i - 1] if i > 0 else ""
