@@ -607,9 +607,13 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         except SourcesError as exc:
             return (*(gr.update(value="") for _ in EDITABLE_KEYS), f"❌ {exc}")
         shown = [gr.update(value=meta[key]) for key in EDITABLE_KEYS]
+        notes = []
+        if meta["date_kind"] in DATE_KINDS:
+            notes.append(f"Päivämäärä on tekstin mukaan {DATE_KINDS[meta['date_kind']]}.")
         unknown = [LABELS[key].lower() for key in EDITABLE_KEYS if not meta[key]]
-        note = f"Ei tiedossa: {', '.join(unknown)}." if unknown else ""
-        return (*shown, note)
+        if unknown:
+            notes.append(f"Ei tiedossa: {', '.join(unknown)}.")
+        return (*shown, " ".join(notes))
 
     def upload(file_path: str | None, admin: dict[str, bool]) -> tuple[Any, ...]:
         if not admin.get("ok"):
@@ -859,9 +863,10 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                         upload_button = gr.Button("Tallenna aineistoon")
                         upload_status = gr.Markdown()
                         gr.Markdown(
-                            "**Asiakirjan tiedot.** Tarkista ja korjaa tekstistä luetut tiedot "
-                            "ennen hakemiston päivitystä. Tyhjäksi jätetty kenttä luetaan "
-                            "tekstistä."
+                            "**Asiakirjan tiedot.** Kentissä on tekstistä luettu ehdotus (tai "
+                            "sources.toml-tiedoston tieto). Tarkista ja korjaa ne ja tallenna "
+                            "ennen hakemiston päivitystä; tallentamattomat tiedot luetaan "
+                            "tekstistä kuten ennenkin."
                         )
                         meta_doc = gr.Dropdown(
                             choices=corpus_ids(), value=None, label="Asiakirja", elem_id="meta-doc"
@@ -972,6 +977,13 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
     return demo
 
 
+DATE_KINDS = {
+    "meeting": "kokouspäivä",
+    "dateline": "julkaisupäivä (päiväys)",
+    "published": "julkaisupäivä",
+    "updated": "viimeisin päivityspäivä",
+    "signed": "allekirjoitus- tai hyväksymispäivä",
+}
 LABELS = {"title": "Otsikko", "date": "Päivämäärä", "publisher": "Julkaisija", "kind": "Laji"}
 HINTS = {
     "title": "asiakirjan oma otsikko",

@@ -18,6 +18,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from .ingest import ISO_DATE, SOURCES_FILE, SUPPORTED_SUFFIXES, IngestError, load_document
+from .metadata import read_metadata
 
 EDITABLE_KEYS: tuple[str, ...] = ("title", "date", "publisher", "kind")
 """The keys the admin form edits; an emptied one is removed (and derived from the text again)."""
@@ -52,18 +53,23 @@ def entry_of(corpus_dir: Path, doc_id: str) -> dict[str, str]:
 
 
 def current_metadata(corpus_dir: Path, doc_id: str) -> dict[str, str]:
-    """Title, date, publisher and kind as indexing would give them now: the sources.toml
-    entry where it has a key, otherwise what is derived from the text; unknown ones empty."""
+    """Title, date, publisher and kind to show the official: the sources.toml entry where it
+    has a key, otherwise what ``read_metadata`` reads from the text (the title falls back to
+    the first heading); unknown ones empty. ``date_kind`` says what the read date is."""
     path = document_path(corpus_dir, doc_id)
     if path is None:
         raise SourcesError(f'Asiakirjaa "{doc_id}" ei löydy aineistokansiosta.')
+    entry = entry_of(corpus_dir, doc_id)
     try:
-        document = load_document(path, entry_of(corpus_dir, doc_id))
+        document = load_document(path, entry)
     except IngestError as exc:
         raise SourcesError(str(exc)) from exc
-    meta = {key: str(getattr(document, key)) for key in EDITABLE_KEYS}
+    read = read_metadata(document.text, path.name)
+    meta = {key: str(entry.get(key) or getattr(read, key)) for key in EDITABLE_KEYS}
+    meta["title"] = meta["title"] or document.title
     if meta["kind"] == UNKNOWN_KIND:
         meta["kind"] = ""
+    meta["date_kind"] = "" if entry.get("date") or not meta["date"] else read.date_kind
     return meta
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from assistant.sources import current_metadata
+
 if TYPE_CHECKING:
     from conftest import AppServer
 
@@ -179,22 +181,28 @@ def test_admin_corrects_an_uploads_metadata_and_login_is_rate_limited(
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Tallenna aineistoon").click()
     page.wait_for_selector("text=Tallennettu hyvinvointialue-tiedote.txt", timeout=30_000)
-    title = page.locator("#meta-title textarea, #meta-title input").first
-    page.wait_for_function("el => el.value.length > 0", arg=title.element_handle(), timeout=30_000)
-    assert title.input_value() == "Hyvinvointialueen tiedote yhteistyöstä"  # read from the text
-    assert "päivämäärä" in page.locator("body").inner_text().lower()
+    field = {
+        key: page.locator(f"#meta-{key} textarea, #meta-{key} input").first
+        for key in ("title", "date", "publisher", "kind")
+    }
+    page.wait_for_function(
+        "el => el.value.length > 0", arg=field["title"].element_handle(), timeout=30_000
+    )
+    suggested = current_metadata(app_server.corpus_dir, "hyvinvointialue-tiedote")
+    assert {key: f.input_value() for key, f in field.items()} == {
+        key: suggested[key] for key in field
+    }, "the form shows the metadata read from the text"
 
-    title.fill("Aluehallitus hyväksyi yhteistyöryhmän kokoonpanon")
-    page.locator("#meta-date textarea, #meta-date input").first.fill("2025-03-03")
+    field["title"].fill("Aluehallitus hyväksyi yhteistyöryhmän kokoonpanon")
+    field["date"].fill("2025-03-03")
     page.get_by_role("button", name="Tallenna tiedot").click()
     page.wait_for_selector("text=tiedot tallennettu", timeout=30_000)
     after = sources.read_text("utf-8")
     assert after.startswith(before), "the other entries and comments are kept"
     entry = tomllib.loads(after)["documents"]["hyvinvointialue-tiedote"]
-    assert entry == {
-        "title": "Aluehallitus hyväksyi yhteistyöryhmän kokoonpanon",
-        "date": "2025-03-03",
-    }
+    assert entry["title"] == "Aluehallitus hyväksyi yhteistyöryhmän kokoonpanon"
+    assert entry["date"] == "2025-03-03"
+    assert all(entry.get(key, "") == suggested[key] for key in ("publisher", "kind"))
 
     # a bad date is refused in Finnish and the file is left as it was
     page.locator("#meta-date textarea, #meta-date input").first.fill("3.3.2025")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.ingest import load_corpus
+from assistant.metadata import read_metadata
 from assistant.sources import SourcesError, current_metadata, write_entry
 
 EXISTING = """# Metadata of the corpus documents.
@@ -97,13 +98,32 @@ def test_unknown_document_and_broken_file_are_refused(corpus: Path) -> None:
     assert not list(corpus.glob(".sources.toml*"))
 
 
-def test_current_metadata_prefers_the_entry_and_derives_the_rest(corpus: Path) -> None:
+def test_current_metadata_prefers_the_entry_and_reads_the_rest(corpus: Path) -> None:
     assert current_metadata(corpus, "vanha") == {
         "title": "Vanha otsikko",
         "date": "2022-09-28",
         "publisher": "",
         "kind": "",  # ingest's "document" means nobody stated it
+        "date_kind": "",  # the entry's date: its kind is not read
     }
-    assert current_metadata(corpus, "uusi")["title"] == "Hyvinvointialueen tiedote"
+    (corpus / "tiedote.txt").write_text(
+        "Hyväksy kaikki evästeet\nSiirry suoraan sisältöön\nTIEDOTE 18.6.2025\n"
+        "Aluehallitus hyväksyi yhteistyösopimuksen kuntien kanssa\n\n"
+        "Keski-Suomen hyvinvointialueen aluehallitus hyväksyi kokouksessaan "
+        "yhteistyösopimuksen kuntien kanssa. Sopimus tulee voimaan syksyllä.",
+        "utf-8",
+    )
+    read = current_metadata(corpus, "tiedote")
+    text = {d.doc_id: d.text for d in load_corpus(corpus).documents}["tiedote"]
+    expected = read_metadata(text, "tiedote.txt")  # no entry: everything read from the text
+    assert read == {
+        "title": expected.title,
+        "date": expected.date,
+        "publisher": expected.publisher,
+        "kind": expected.kind,
+        "date_kind": expected.date_kind,
+    }
+    assert read["date"] == "2025-06-18" and read["date_kind"] == "dateline"
+    assert read["kind"] == "press_release"
     with pytest.raises(SourcesError):
         current_metadata(corpus, "puuttuva")
