@@ -859,6 +859,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                             label="Lisää asiakirja (" + ", ".join(sorted(SUPPORTED_SUFFIXES)) + ")",
                             file_types=sorted(SUPPORTED_SUFFIXES),
                             type="filepath",
+                            elem_id="lataa-asiakirja",
                         )
                         upload_button = gr.Button("Tallenna aineistoon")
                         upload_status = gr.Markdown()

@@ -178,7 +178,7 @@ def test_admin_corrects_an_uploads_metadata_and_login_is_rate_limited(
         "kanssa tehtävää yhteistyötä ja hyväksyi uuden yhteistyöryhmän kokoonpanon.",
         "utf-8",
     )
-    page.locator("input[type=file]").set_input_files(str(upload))
+    page.locator("#lataa-asiakirja input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Tallenna aineistoon").click()
     page.wait_for_selector("text=Tallennettu hyvinvointialue-tiedote.txt", timeout=30_000)
     field = {
