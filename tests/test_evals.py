@@ -346,7 +346,8 @@ def test_repository_floors_follow_the_noise_rule() -> None:
         v = found.groupdict()
         n, spread, measured = int(v["n"]), float(v["spread"]), float(v["measured"])
         ceiling = section.endswith(".max")
-        assert float(v["margin"]) == pytest.approx(margin_for(spread, n), abs=1e-4), line
+        # spread and margin are printed at 4 decimals: 2 × spread carries 1e-4 of rounding
+        assert float(v["margin"]) == pytest.approx(margin_for(spread, n), abs=1.6e-4), line
         # the printed values are rounded: the bar may differ from the rule by one step of 0.001
         gap = float(v["bar"]) - measured if ceiling else measured - float(v["bar"])
         clipped = float(v["bar"]) == (1.0 if ceiling else 0.0)  # a bar never leaves [0, 1]
