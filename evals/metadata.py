@@ -26,6 +26,8 @@ from sklearn.linear_model import LogisticRegression
 from assistant import metadata as md
 from assistant.ingest import _derived_title, load_document
 
+from .devdocs import load_folds
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "evals" / "devdocs"
 SEEDS = ROOT / "corpus"
@@ -48,9 +50,11 @@ class Doc:
 
 
 def _folds() -> tuple[dict[int, list[str]], int]:
-    data = tomllib.loads((DEV / "folds.toml").read_text(encoding="utf-8"))
-    folds = {int(k): list(v["documents"]) for k, v in data["folds"].items()}
-    return folds, int(data["untouched"])
+    assignment = load_folds()
+    folds: dict[int, list[str]] = {}
+    for doc_id, fold in assignment.fold_of.items():
+        folds.setdefault(fold, []).append(doc_id)
+    return folds, assignment.untouched
 
 
 def _load(ids: Iterable[str], folder: Path, truth: Mapping[str, Mapping[str, Any]]) -> list[Doc]:
