@@ -438,7 +438,7 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
     )
 
 
-def _read_sources(corpus_dir: Path, problems: list[str]) -> dict[str, Mapping[str, object]]:
+def read_sources(corpus_dir: Path, problems: list[str]) -> dict[str, Mapping[str, object]]:
     """Entries of sources.toml by doc id; a malformed file is reported and yields {}."""
     path = corpus_dir / SOURCES_FILE
     if not path.is_file():
@@ -490,7 +490,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     problems: list[str] = []
     if not corpus_dir.is_dir():
         return Corpus([], [f"{corpus_dir}: aineistokansiota ei löydy"])
-    sources = _read_sources(corpus_dir, problems)
+    sources = read_sources(corpus_dir, problems)
     documents: list[Document] = []
     seen: dict[str, str] = {}
     for path in sorted(p for p in corpus_dir.iterdir() if p.is_file() and not _ignored(p)):

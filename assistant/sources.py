@@ -17,7 +17,14 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from .ingest import ISO_DATE, SOURCES_FILE, SUPPORTED_SUFFIXES, IngestError, load_document
+from .ingest import (
+    ISO_DATE,
+    SOURCES_FILE,
+    SUPPORTED_SUFFIXES,
+    IngestError,
+    load_document,
+    read_sources,
+)
 from .metadata import read_metadata
 
 EDITABLE_KEYS: tuple[str, ...] = ("title", "date", "publisher", "kind")
@@ -43,13 +50,8 @@ def document_path(corpus_dir: Path, doc_id: str) -> Path | None:
 
 def entry_of(corpus_dir: Path, doc_id: str) -> dict[str, str]:
     """The document's own entry in sources.toml ({} when it has none or the file is bad)."""
-    path = Path(corpus_dir) / SOURCES_FILE
-    try:
-        data = tomllib.loads(path.read_text("utf-8")) if path.is_file() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-    entry = data.get("documents", {}).get(doc_id, {})
-    return {k: str(v) for k, v in entry.items()} if isinstance(entry, dict) else {}
+    entry = read_sources(Path(corpus_dir), problems=[]).get(doc_id, {})
+    return {k: str(v) for k, v in entry.items()}
 
 
 def current_metadata(corpus_dir: Path, doc_id: str) -> dict[str, str]:
@@ -93,7 +95,7 @@ def _valid_date(value: str) -> bool:
     if not ISO_DATE.match(value):
         return False
     try:
-        date.fromisoformat(value if len(value) == 10 else f"{value}-01"[:7] + "-01")
+        date.fromisoformat((value + "-01-01")[:10])  # a year or month: its first day
     except ValueError:
         return False
     return True
