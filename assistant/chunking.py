@@ -320,7 +320,10 @@ def chunk_document(
                 break  # one unit: within the cap by construction
         first_body = next((k for k in range(start, j) if not units[k].heading), j - 1)
         ordinal = len(chunks)
-        digest = hashlib.sha256(chunk_text.encode("utf-8")).hexdigest()[:10]
+        heading = nearest[first_body]
+        # The id changes with what is embedded: a corrected title or heading is re-embedded.
+        embedded = f"{doc.title}\n{heading}\n{chunk_text}"
+        digest = hashlib.sha256(embedded.encode("utf-8")).hexdigest()[:10]
         chunks.append(
             Chunk(
                 chunk_id=f"{doc.doc_id}:{ordinal:04d}:{digest}",
@@ -330,7 +333,7 @@ def chunk_document(
                 start=a,
                 end=b,
                 title=doc.title,
-                heading=nearest[first_body],
+                heading=heading,
                 sentences=tuple((u.start - a, u.end - a) for u in units[start:j]),
                 n_tokens=n_tokens,
             )

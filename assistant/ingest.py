@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.chunking import BULLET_MARKERS, is_bullet, is_heading
+from assistant.metadata import read_metadata
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Document:
     text: str
     sha256: str  # of the raw file bytes
     language: str = "fi"
+    date_kind: str = ""  # meeting, dateline, published, updated or signed; "" unknown
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ class IngestError(Exception):
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 SOURCES_FILE = "sources.toml"
-_META_KEYS = ("title", "date", "publisher", "kind", "url", "language")
+_META_KEYS = ("title", "date", "date_kind", "publisher", "kind", "url", "language")
+_READ_KEYS = ("title", "date", "publisher", "kind")  # read from the text where the entry lacks them
 ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _MAX_DERIVED_TITLE = 150
 
@@ -404,7 +407,10 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
 
     Raises ``IngestError`` with a Finnish message naming the file when the type is not
     supported, the file is empty, unreadable or corrupt, or nothing is left after cleaning.
-    Missing metadata is derived: title from the first heading/line, kind "document".
+    A key the entry lacks is read from the text (``metadata.read_metadata``): the headline,
+    the document's date and its kind, the publisher and the document kind; what the text does
+    not give stays unknown ("" — the title falls back to the first heading, the kind to
+    "document").
     """
     path = Path(path)
     name = path.name
@@ -423,18 +429,24 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
     text = clean_text(_READERS[suffix](data, name))
     if not text:
         raise IngestError(f"{name}: tiedostossa ei ole tekstiä")
-    meta = meta or {}
-    date = _meta_str(meta, "date")
+    found = {key: _meta_str(meta or {}, key) for key in _META_KEYS}
+    if not all(found[key] for key in _READ_KEYS):
+        read = read_metadata(text, name)
+        if not found["date"]:
+            found["date_kind"] = "" if read.date_kind == "none" else read.date_kind
+        for key in _READ_KEYS:
+            found[key] = found[key] or getattr(read, key)
     return Document(
         doc_id=path.stem,
-        title=_meta_str(meta, "title") or _derived_title(text),
-        date=date,
-        publisher=_meta_str(meta, "publisher"),
-        kind=_meta_str(meta, "kind") or "document",
-        url=_meta_str(meta, "url"),
+        title=found["title"] or _derived_title(text),
+        date=found["date"],
+        publisher=found["publisher"],
+        kind=found["kind"] or "document",
+        url=found["url"],
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
-        language=_meta_str(meta, "language") or "fi",
+        language=found["language"] or "fi",
+        date_kind=found["date_kind"],
     )
 
 

@@ -25,7 +25,6 @@ from .ingest import (
     load_document,
     read_sources,
 )
-from .metadata import read_metadata
 
 EDITABLE_KEYS: tuple[str, ...] = ("title", "date", "publisher", "kind")
 """The keys the admin form edits; an emptied one is removed (and derived from the text again)."""
@@ -55,9 +54,9 @@ def entry_of(corpus_dir: Path, doc_id: str) -> dict[str, str]:
 
 
 def current_metadata(corpus_dir: Path, doc_id: str) -> dict[str, str]:
-    """Title, date, publisher and kind to show the official: the sources.toml entry where it
-    has a key, otherwise what ``read_metadata`` reads from the text (the title falls back to
-    the first heading); unknown ones empty. ``date_kind`` says what the read date is."""
+    """Title, date, publisher and kind to show the official, as indexing reads them: the
+    sources.toml entry where it has a key, otherwise what the text gives (``load_document``);
+    unknown ones empty. ``date_kind`` says what a date read from the text is."""
     path = document_path(corpus_dir, doc_id)
     if path is None:
         raise SourcesError(f'Asiakirjaa "{doc_id}" ei löydy aineistokansiosta.')
@@ -66,12 +65,10 @@ def current_metadata(corpus_dir: Path, doc_id: str) -> dict[str, str]:
         document = load_document(path, entry)
     except IngestError as exc:
         raise SourcesError(str(exc)) from exc
-    read = read_metadata(document.text, path.name)
-    meta = {key: str(entry.get(key) or getattr(read, key)) for key in EDITABLE_KEYS}
-    meta["title"] = meta["title"] or document.title
+    meta = {key: str(getattr(document, key)) for key in EDITABLE_KEYS}
     if meta["kind"] == UNKNOWN_KIND:
         meta["kind"] = ""
-    meta["date_kind"] = "" if entry.get("date") or not meta["date"] else read.date_kind
+    meta["date_kind"] = "" if entry.get("date") else document.date_kind
     return meta
 
 

@@ -29,6 +29,7 @@ from .config import Settings
 from .embeddings import AnyEmbeddings
 from .ingest import Document, load_corpus
 from .lexical import LEXICON_ID, stems, with_prefixes
+from .metadata import metadata_id
 from .register import Register, build_register
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class DocumentInfo:
     text: str
     sha256: str
     n_chunks: int
+    date_kind: str = ""  # what ``date`` is; "" unknown (and in indexes built before it existed)
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,11 @@ def update(
         previous = old_docs.get(doc.doc_id)
         if previous is None:
             added += 1
-        elif previous.get("sha256") != doc.sha256 or not same_chunking:
+        elif (
+            previous.get("sha256") != doc.sha256
+            or previous.get("meta") != _meta_digest(doc)
+            or not same_chunking
+        ):
             changed += 1
         else:
             unchanged += 1
@@ -340,11 +346,13 @@ def update(
             "chunking": _chunking_params(settings),
             "lexicon": LEXICON_ID,
             "nlp": nlp.model_id,
+            "metadata": metadata_id(),
             "generation": generation,
             "n_chunks": len(chunks),
             "documents": {
                 doc.doc_id: {
                     "sha256": doc.sha256,
+                    "meta": _meta_digest(doc),
                     "chunk_ids": [c.chunk_id for c in by_doc[doc.doc_id]],
                 }
                 for doc in corpus.documents
@@ -487,6 +495,12 @@ def _load_register(path: Path) -> Register | None:
 # ----------------------------------------------------------------------------- open
 
 
+def _meta_digest(doc: Document) -> str:
+    """Fingerprint of a document's metadata: a corrected sources.toml entry changes it."""
+    meta = {k: v for k, v in asdict(doc).items() if k not in ("text", "sha256")}
+    return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def index_status(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) -> str:
     """'ok', 'missing', 'stale' (model, lexicon, analyser or corpus changed) or 'broken'
     (files out of step)."""
@@ -500,13 +514,14 @@ def index_status(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None 
         or manifest.get("dim") != embeddings.dim
         or manifest.get("lexicon") != LEXICON_ID
         or manifest.get("nlp") != nlp.model_id
+        or manifest.get("metadata") != metadata_id()
     ):
         return "stale"
     if not _read_derived(paths).in_step(manifest["generation"]):
         return "broken"
     corpus = load_corpus(settings.corpus_dir)
-    on_disk = {d.doc_id: d.sha256 for d in corpus.documents}
-    indexed = {k: v["sha256"] for k, v in manifest["documents"].items()}
+    on_disk = {d.doc_id: (d.sha256, _meta_digest(d)) for d in corpus.documents}
+    indexed = {k: (v["sha256"], v.get("meta")) for k, v in manifest["documents"].items()}
     if manifest.get("chunking") != _chunking_params(settings) or on_disk != indexed:
         return "stale"
     return "ok"
@@ -574,6 +589,7 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         or manifest.get("model_id") != embeddings.model_id
         or manifest.get("lexicon") != LEXICON_ID
         or manifest.get("nlp") != nlp.model_id
+        or manifest.get("metadata") != metadata_id()
         or not derived.in_step(manifest.get("generation", ""))
     ):
         update(settings, embeddings, nlp=nlp)

@@ -438,14 +438,48 @@ def test_supported_suffixes() -> None:
     assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 
 
-def test_load_txt_with_derived_metadata(tmp_path: Path) -> None:
+def test_load_txt_with_metadata_read_from_the_text(tmp_path: Path) -> None:
     path = tmp_path / "muistio.txt"
     path.write_bytes("28.9.2022\n\nYhteistyö jatkuu\n\nKunnat sopivat asiasta.\n".encode())
     d = load_document(path, None)
     assert d.doc_id == "muistio"
-    assert d.title == "Yhteistyö jatkuu"  # first heading among the first lines
-    assert (d.date, d.publisher, d.kind, d.url, d.language) == ("", "", "document", "", "fi")
+    assert d.title == "Yhteistyö jatkuu"
+    # a date alone above the headline is a news item's dateline; no organisation is named
+    assert (d.date, d.date_kind, d.kind) == ("2022-09-28", "dateline", "news")
+    assert (d.publisher, d.url, d.language) == ("", "", "fi")
     assert d.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_text_without_metadata_stays_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "muistio.txt"
+    path.write_text("Kunnat sopivat asiasta.\n", encoding="utf-8")
+    d = load_document(path, None)
+    assert (d.title, d.date, d.date_kind, d.publisher, d.kind) == (
+        "Kunnat sopivat asiasta.",  # the first line, as before metadata was read
+        "",
+        "",
+        "",
+        "document",
+    )
+
+
+def test_entry_keys_win_and_missing_ones_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "tiedote.txt"
+    path.write_text(
+        "Siirry suoraan sisältöön\nTIEDOTE 18.6.2025\n"
+        "Aluehallitus hyväksyi yhteistyösopimuksen kuntien kanssa\n\n"
+        "Keski-Suomen hyvinvointialueen aluehallitus hyväksyi kokouksessaan "
+        "yhteistyösopimuksen kuntien kanssa.\n",
+        encoding="utf-8",
+    )
+    read = load_document(path, None)
+    assert (read.date, read.date_kind, read.kind) == ("2025-06-18", "dateline", "press_release")
+    d = load_document(path, {"title": "Oma otsikko", "date": "2025-06-19"})
+    assert (d.title, d.date) == ("Oma otsikko", "2025-06-19")
+    assert d.date_kind == ""  # the entry's date: its kind is not guessed
+    assert (d.publisher, d.kind) == (read.publisher, read.kind)
+    full = {"title": "T", "date": "2025", "publisher": "P", "kind": "news", "date_kind": "signed"}
+    assert load_document(path, full).date_kind == "signed"
 
 
 def test_load_markdown(tmp_path: Path) -> None:
@@ -518,7 +552,7 @@ def test_load_pdf(tmp_path: Path) -> None:
 def test_load_docx(tmp_path: Path) -> None:
     path = tmp_path / "sopimus.docx"
     document = docx.Document()
-    document.add_heading("Yhteistyösopimus", 1)
+    document.add_heading("Yhteistyösopimus kuntien ja hyvinvointialueen välillä", 1)
     document.add_paragraph("Kunnat ja hyvinvointialue sopivat yhteistyöstä.")
     document.add_paragraph("Talous", style="List Bullet")
     document.add_paragraph("ICT-palvelut", style="List Bullet")
@@ -528,10 +562,11 @@ def test_load_docx(tmp_path: Path) -> None:
     document.save(str(path))
     d = load_document(path, None)
     assert d.text == (
-        "Yhteistyösopimus\n\nKunnat ja hyvinvointialue sopivat yhteistyöstä.\n\n"
+        "Yhteistyösopimus kuntien ja hyvinvointialueen välillä\n\n"
+        "Kunnat ja hyvinvointialue sopivat yhteistyöstä.\n\n"
         "- Talous\n\n- ICT-palvelut\n\nJäsen – Muurame"
     )
-    assert d.title == "Yhteistyösopimus"
+    assert d.title == "Yhteistyösopimus kuntien ja hyvinvointialueen välillä"
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,41 @@ def test_lexicon_change_rebuilds_bm25_without_embedding(
     assert store.index_status(settings, embeddings) == "ok"
 
 
+def test_corrected_metadata_re_embeds_only_that_document(
+    tmp_corpus: Path, tmp_path: Path, embeddings
+) -> None:
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    doc_id = "2022-09-28-jyvaskyla-aluehallitus"
+    sources = tmp_corpus / "sources.toml"
+    old_title = (
+        "Jyväskylän kaupunginhallitus ja Keski-Suomen aluehallitus keskustelivat yhteistyöstä"
+    )
+    assert old_title in sources.read_text("utf-8")
+    sources.write_text(
+        sources.read_text("utf-8").replace(old_title, "Korjattu otsikko"), encoding="utf-8"
+    )
+    assert store.index_status(settings, embeddings) == "stale"
+    report = store.update(settings, embeddings)
+    n_chunks = len(expected_ids(settings)[doc_id])
+    assert (report.changed, report.unchanged, report.embedded) == (1, 4, n_chunks)
+    loaded = store.load(settings, embeddings)
+    assert loaded.documents[doc_id].title == "Korjattu otsikko"
+    assert {c.title for c in loaded.chunks if c.doc_id == doc_id} == {"Korjattu otsikko"}
+    assert store.index_status(settings, embeddings) == "ok"
+
+
+def test_another_metadata_reader_brings_the_index_up_to_date_on_load(
+    tmp_corpus: Path, tmp_path: Path, embeddings
+) -> None:
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    set_in_manifest(settings, "metadata", "an-older-reader")
+    assert store.index_status(settings, embeddings) == "stale"
+    store.load(settings, embeddings)
+    assert store.index_status(settings, embeddings) == "ok"
+
+
 def test_chunks_ids_are_stable_across_runs(tmp_corpus: Path, tmp_path: Path, embeddings) -> None:
     a = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "a")
     b = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "b")
