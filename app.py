@@ -31,6 +31,13 @@ from assistant.answer import Answer, Citation
 from assistant.config import Settings
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.ingest import SUPPORTED_SUFFIXES
+from assistant.metadata import (
+    DATE_KIND_LABELS,
+    KIND_LABELS,
+    UNKNOWN,
+    date_label,
+    source_line,
+)
 from assistant.retrieve import Passage
 from assistant.sources import EDITABLE_KEYS, SourcesError, current_metadata, write_entry
 from assistant.uploads import UploadError, save_upload, validate_upload
@@ -175,9 +182,9 @@ def _highlight(passage_text: str, start: int, end: int, quote: str) -> str:
     )
 
 
-def _meta_line(publisher: str, date: str) -> str:
-    bits = [html.escape(b) for b in (publisher, date) if b]
-    return " · ".join(bits) if bits else "Julkaisija ja päivämäärä tuntemattomia"
+def _meta_line(publisher: str, iso_date: str, date_kind: str = "") -> str:
+    """Publisher and date of a source, each shown as unknown when the document gives none."""
+    return html.escape(source_line(publisher, iso_date, date_kind))
 
 
 def _address(url: str) -> str:
@@ -195,10 +202,11 @@ def _address(url: str) -> str:
 def render_citation_card(citation: Citation, passage_text: str, turn: int) -> str:
     """One source card: title, publisher, date, the quote highlighted in its passage, address."""
     title = html.escape(citation.title or citation.doc_id)
+    meta = _meta_line(citation.publisher, citation.date, citation.date_kind)
     return (
         f'<article class="lahde" id="lahde-{turn}-{citation.n}">'
         f'<div><span class="nro">[{citation.n}]</span><strong>{title}</strong></div>'
-        f'<div class="meta">{_meta_line(citation.publisher, citation.date)}</div>'
+        f'<div class="meta">{meta}</div>'
         f'<blockquote class="katkelma">'
         f"{_highlight(passage_text, citation.start, citation.end, citation.quote)}</blockquote>"
         f"{_address(citation.url)}"
@@ -214,7 +222,7 @@ def render_nearest_card(passage: Passage, index: int) -> str:
     return (
         f'<article class="lahde lahin" id="lahin-{index}">'
         f"<div><strong>{title}</strong></div>"
-        f'<div class="meta">{_meta_line(passage.publisher, passage.date)}</div>'
+        f'<div class="meta">{_meta_line(passage.publisher, passage.date, passage.date_kind)}</div>'
         f'<blockquote class="katkelma">{html.escape(passage.text)}</blockquote>'
         f"{_address(passage.url)}"
         f'<button class="avaa-asiakirja" data-chunk="{html.escape(passage.chunk_id, quote=True)}"'
@@ -443,7 +451,14 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
 
     def document_rows() -> list[list[Any]]:
         return [
-            [d.title, d.publisher, d.date, d.kind, d.n_chunks, d.doc_id]
+            [
+                d.title,
+                d.publisher or UNKNOWN,
+                date_label(d.date, d.date_kind),
+                KIND_LABELS.get(d.kind, d.kind),
+                d.n_chunks,
+                d.doc_id,
+            ]
             for d in assistant.documents()
         ]
 
@@ -487,6 +502,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
 
     def register_tables(actor: str, on_text: str) -> tuple[Any, ...]:
         """Filtered register rows as four tables, plus the rows themselves for row clicks."""
+        from assistant.register import UNKNOWN as VALIDITY_UNKNOWN
         from assistant.register import rows_as_dicts
 
         on: date | None = None
@@ -496,8 +512,12 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             except ValueError:
                 message = "Anna päivämäärä muodossa VVVV-KK-PP, esimerkiksi 2023-01-01."
                 return (gr.skip(),) * 5 + (f'<p class="virhe">{message}</p>',)
+        who = (actor or "").strip() or None
         try:
-            rows = rows_as_dicts(assistant.register, None, (actor or "").strip() or None, on)
+            rows = rows_as_dicts(assistant.register, None, who, on)
+            unknown = (
+                len(rows_as_dicts(assistant.register, None, who, on, VALIDITY_UNKNOWN)) if on else 0
+            )
         except Exception:
             logger.exception("reading the register failed")
             message = "Rekisterin lukeminen epäonnistui."
@@ -525,7 +545,13 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         info = (
             f"<p class='meta'>Vastuita {len(tables[0])}, rooleja {len(tables[1])}, "
             f"yhteystietoja {len(tables[2])}, tapahtumia {len(tables[3])}. "
-            "Valitse rivi nähdäksesi sen lähteen.</p>"
+            + (
+                f"Lisäksi {unknown} riviä, joiden voimassaoloa teksti ei kerro, ei ole mukana "
+                "(näet ne tyhjentämällä päivämäärän). "
+                if unknown
+                else ""
+            )
+            + "Valitse rivi nähdäksesi sen lähteen.</p>"
         )
         return (*tables, by_kind, info)
 
@@ -549,6 +575,8 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                     quote=cit["quote"],
                     start=start,
                     end=start + len(cit["quote"]),
+                    date_kind=doc.date_kind if doc else "",
+                    kind=doc.kind if doc else "",
                 )
                 return "<h4>Rivin lähde</h4>" + render_citation_card(card, chunk.text, 0)
             except Exception:
@@ -608,8 +636,8 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             return (*(gr.update(value="") for _ in EDITABLE_KEYS), f"❌ {exc}")
         shown = [gr.update(value=meta[key]) for key in EDITABLE_KEYS]
         notes = []
-        if meta["date_kind"] in DATE_KINDS:
-            notes.append(f"Päivämäärä on tekstin mukaan {DATE_KINDS[meta['date_kind']]}.")
+        if meta["date_kind"] in DATE_KIND_LABELS:
+            notes.append(f"Päivämäärä on tekstin mukaan {DATE_KIND_LABELS[meta['date_kind']]}.")
         unknown = [LABELS[key].lower() for key in EDITABLE_KEYS if not meta[key]]
         if unknown:
             notes.append(f"Ei tiedossa: {', '.join(unknown)}.")
@@ -978,13 +1006,6 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
     return demo
 
 
-DATE_KINDS = {
-    "meeting": "kokouspäivä",
-    "dateline": "julkaisupäivä (päiväys)",
-    "published": "julkaisupäivä",
-    "updated": "viimeisin päivityspäivä",
-    "signed": "allekirjoitus- tai hyväksymispäivä",
-}
 LABELS = {"title": "Otsikko", "date": "Päivämäärä", "publisher": "Julkaisija", "kind": "Laji"}
 HINTS = {
     "title": "asiakirjan oma otsikko",

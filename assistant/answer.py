@@ -26,6 +26,8 @@ class Citation:
     quote: str
     start: int
     end: int
+    date_kind: str = ""  # what ``date`` is (meeting, dateline, published, updated, signed)
+    kind: str = ""  # the document's kind (minutes, news, press_release, …)
 
     def to_dict(self) -> dict[str, object]:
         """The citation as in the Answer JSON."""
@@ -34,7 +36,9 @@ class Citation:
             "doc_id": self.doc_id,
             "title": self.title,
             "date": self.date,
+            "date_kind": self.date_kind,
             "publisher": self.publisher,
+            "kind": self.kind,
             "url": self.url,
             "chunk_id": self.chunk_id,
             "quote": self.quote,

@@ -169,6 +169,8 @@ def finalize(
                 quote=p.text[start:end],
                 start=start,
                 end=end,
+                date_kind=p.date_kind,
+                kind=p.kind,
             )
         )
     return out, tuple(citations)

@@ -12,6 +12,7 @@ from typing import Any
 from . import store
 from .config import RETRIEVERS, Settings
 from .embeddings import EmbeddingError, make_embeddings
+from .metadata import date_label, fi_date, source_line
 
 
 class _Bars:
@@ -69,11 +70,12 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if answer.citations:
         print("\nLähteet:")
         for c in answer.citations:
-            print(f"[{c.n}] {c.title} — {c.publisher}, {c.date}\n    ”{c.quote}”")
+            print(f"[{c.n}] {c.title} — {source_line(c.publisher, c.date, c.date_kind)}")
+            print(f"    ”{c.quote}”")
     elif answer.passages:
         print("\nLähimmät lähteet:")
         for p in answer.passages:
-            print(f"- {p.title} ({p.date}), pistemäärä {p.score:.3f}")
+            print(f"- {p.title} ({date_label(p.date, p.date_kind)}), pistemäärä {p.score:.3f}")
     return 0
 
 
@@ -91,7 +93,10 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Asiakirjoja {len(docs)}, paloja {sum(d.n_chunks for d in docs)}")
     print(f"Suomen kielen analyysi: {assistant.nlp.status}")
     for d in docs:
-        print(f"- {d.doc_id}: {d.title} ({d.publisher}, {d.date}), {d.n_chunks} palaa")
+        print(
+            f"- {d.doc_id}: {d.title} ({source_line(d.publisher, d.date, d.date_kind)}), "
+            f"{d.n_chunks} palaa"
+        )
     return 0
 
 
@@ -129,7 +134,7 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
     """``register``: the cited table of responsibilities, roles, contacts and events."""
     from datetime import date
 
-    from .register import KINDS, Register, rows_as_dicts
+    from .register import IN_FORCE, UNKNOWN, Register, rows_as_dicts
 
     on = None
     if args.on:
@@ -149,34 +154,53 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
 
         register = Assistant.load(settings).register
     rows = rows_as_dicts(register, args.kind, args.actor, on)
+    unknown = rows_as_dicts(register, args.kind, args.actor, on, UNKNOWN) if on else []
     if args.json:
+        if on:
+            rows = [{**r, "validity": IN_FORCE} for r in rows]
+            rows += [{**r, "validity": UNKNOWN} for r in unknown]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    titles = {
-        "responsibilities": ("Vastuut", ("actor", "task", "valid_from", "valid_until")),
-        "roles": ("Roolit", ("person", "role", "organisation")),
-        "contacts": ("Yhteystiedot", ("person", "phone", "email")),
-        "events": ("Tapahtumat", ("date", "what")),
-    }
-    headers = {
-        "actor": "toimija",
-        "task": "tehtävä",
-        "valid_from": "alkaen",
-        "valid_until": "asti",
-        "person": "henkilö",
-        "role": "rooli",
-        "organisation": "organisaatio",
-        "phone": "puhelin",
-        "email": "sähköposti",
-        "date": "päivä",
-        "what": "mitä",
-    }
-    for kind in KINDS:
-        title, cols = titles[kind]
+    _print_register_tables(rows)
+    if not rows:
+        print("Ei rivejä näillä ehdoilla.")
+    if unknown:
+        print(
+            f"\nVoimassaolo ei tiedossa {fi_date(on.isoformat())} ({len(unknown)} riviä: "
+            "teksti ei kerro, mistä mihin ne ovat voimassa)"
+        )
+        _print_register_tables(unknown)
+    return 0
+
+
+_REGISTER_TABLES = {
+    "responsibilities": ("Vastuut", ("actor", "task", "valid_from", "valid_until")),
+    "roles": ("Roolit", ("person", "role", "organisation")),
+    "contacts": ("Yhteystiedot", ("person", "phone", "email")),
+    "events": ("Tapahtumat", ("date", "what")),
+}
+_REGISTER_HEADERS = {
+    "actor": "toimija",
+    "task": "tehtävä",
+    "valid_from": "alkaen",
+    "valid_until": "asti",
+    "person": "henkilö",
+    "role": "rooli",
+    "organisation": "organisaatio",
+    "phone": "puhelin",
+    "email": "sähköposti",
+    "date": "päivä",
+    "what": "mitä",
+}
+
+
+def _print_register_tables(rows: list[dict[str, Any]]) -> None:
+    """One plain-text table per row kind, with each row's source document."""
+    for kind, (title, cols) in _REGISTER_TABLES.items():
         part = [r for r in rows if r["kind"] == kind]
         if not part:
             continue
-        table = [[headers[c] for c in cols] + ["lähde"]]
+        table = [[_REGISTER_HEADERS[c] for c in cols] + ["lähde"]]
         table += [[str(r[c] or "–") for c in cols] + [r["citation"]["doc_id"]] for r in part]
         widths = [min(60, max(len(row[i]) for row in table)) for i in range(len(table[0]))]
         print(f"\n{title} ({len(part)})")
@@ -184,9 +208,6 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
             print("  ".join(cell[:60].ljust(w) for cell, w in zip(row, widths, strict=True)))
             if i == 0:
                 print("  ".join("-" * w for w in widths))
-    if not rows:
-        print("Ei rivejä näillä ehdoilla.")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,7 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("register", help="vastuut, roolit, yhteystiedot ja tapahtumat lähteineen")
     p.add_argument("--json", action="store_true", help="tulosta rivit JSON-muodossa")
     p.add_argument("--actor", help="vain tämän toimijan, organisaation tai henkilön rivit")
-    p.add_argument("--on", help="vain tänä päivänä voimassa olevat rivit (VVVV-KK-PP)")
+    p.add_argument(
+        "--on",
+        help="vain tänä päivänä voimassa olevat rivit (VVVV-KK-PP); rivit, joiden "
+        "voimassaoloa teksti ei kerro, luetellaan erikseen",
+    )
     p.add_argument(
         "--kind", choices=("responsibilities", "roles", "contacts", "events"), help="rivilaji"
     )

@@ -12,6 +12,7 @@ the date kind, "document" for the kind).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_PATH = Path(__file__).with_name("metadata_model.json")
+READER_VERSION = "1"  # raise when the rules of reading change
 
 MAX_TITLE_LINES = 30  # candidate title lines: the first non-empty lines of the text
 _MAX_TITLE_CHARS = 250
@@ -38,6 +40,50 @@ class TextMetadata:
     date_kind: str  # meeting | dateline | published | updated | signed | none
     publisher: str
     kind: str  # minutes | news | press_release | faq | web_page | agreement | document
+
+
+UNKNOWN = "ei tiedossa"
+"""How a user sees a value the document does not give (never a guess)."""
+DATE_KIND_LABELS = {
+    "meeting": "kokouspäivä",
+    "dateline": "päiväys",
+    "published": "julkaisupäivä",
+    "updated": "viimeisin päivityspäivä",
+    "signed": "allekirjoitus- tai hyväksymispäivä",
+}
+KIND_LABELS = {
+    "minutes": "pöytäkirja",
+    "news": "uutinen",
+    "press_release": "tiedote",
+    "faq": "kysymyksiä ja vastauksia",
+    "web_page": "verkkosivu",
+    "agreement": "sopimus",
+    "document": "asiakirja",
+}
+
+
+def fi_date(iso: str) -> str:
+    """An ISO date (or year-month, or year) as Finns write it: 24.11.2025, 11/2025, 2025."""
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])}.{int(parts[1])}.{parts[0]}"
+    if len(parts) == 2:
+        return f"{int(parts[1])}/{parts[0]}"
+    return iso
+
+
+def date_label(date: str, date_kind: str = "") -> str:
+    """The document's date for a reader, with what it is: "24.11.2025 (kokouspäivä)";
+    "päiväys ei tiedossa" when the document gives none."""
+    if not date:
+        return f"päiväys {UNKNOWN}"
+    kind = DATE_KIND_LABELS.get(date_kind)
+    return f"{fi_date(date)} ({kind})" if kind else fi_date(date)
+
+
+def source_line(publisher: str, date: str, date_kind: str = "") -> str:
+    """ "Publisher · date (its kind)" of a source, unknown parts said to be unknown."""
+    return f"{publisher or f'julkaisija {UNKNOWN}'} · {date_label(date, date_kind)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,6 +685,14 @@ def score(weights: Mapping[str, Any], features: Sequence[float]) -> float:
     coef = weights["coef"]
     z = float(weights["intercept"]) + sum(float(c) * f for c, f in zip(coef, features, strict=True))
     return _sigmoid(z)
+
+
+@lru_cache(maxsize=1)
+def metadata_id() -> str:
+    """What metadata read from the text depends on (the shipped scorers and this reader's
+    version): an index built under another one is brought up to date when opened."""
+    digest = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
+    return f"{READER_VERSION}:{digest}"
 
 
 @lru_cache(maxsize=4)

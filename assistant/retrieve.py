@@ -28,6 +28,8 @@ class Passage:
     publisher: str = ""
     url: str = ""
     heading: str = ""
+    date_kind: str = ""
+    kind: str = ""
     dense_score: float | None = None  # cosine similarity, when dense ran
     bm25_score: float | None = None  # BM25 score, when BM25 ran
 
@@ -147,6 +149,8 @@ class Retriever:
             publisher=doc.publisher,
             url=doc.url,
             heading=chunk.heading,
+            date_kind=doc.date_kind,
+            kind=doc.kind,
             dense_score=dense,
             bm25_score=bm25,
         )

@@ -13,12 +13,18 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from gradio_client import Client
 
-from assistant.answer import ABSTAIN_TEXT
+from assistant.answer import ABSTAIN_TEXT, Citation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # app.py is a script at the repository root, not in the package
 
-from app import escape_text, parse_history, render_answer, render_document  # noqa: E402
+from app import (  # noqa: E402
+    escape_text,
+    parse_history,
+    render_answer,
+    render_citation_card,
+    render_document,
+)
 
 if TYPE_CHECKING:
     from conftest import AppServer
@@ -162,3 +168,17 @@ def test_parse_history_rejects_bad_items() -> None:
     for bad in ("{}", "[1]", '[{"role": "system", "content": "x"}]', "nope"):
         with pytest.raises(ValueError):
             parse_history(bad)
+
+
+def test_source_card_shows_the_date_with_its_kind_and_says_what_is_unknown() -> None:
+    known = Citation(1, "d", "T", "2025-11-24", "Hankasalmen kunta", "", "d:0", "Lause.", 0, 6)
+    assert "Hankasalmen kunta · 24.11.2025</div>" in render_citation_card(known, "Lause.", 1)
+    dated = render_citation_card(
+        Citation(1, "d", "O", "2025-11-24", "", "", "d:0", "Lause.", 0, 6, date_kind="meeting"),
+        "Lause.",
+        1,
+    )
+    assert "julkaisija ei tiedossa · 24.11.2025 (kokouspäivä)" in dated
+    unknown = render_citation_card(Citation(1, "d", "", "", "", "", "d:0", "L.", 0, 2), "L.", 1)
+    assert "julkaisija ei tiedossa · päiväys ei tiedossa" in unknown
+    assert "<strong>d</strong>" in unknown  # no title: the document id, never an invented one

@@ -132,3 +132,18 @@ def test_date_forms_and_cleaning_helpers() -> None:
     assert md.clean_title("§ 58 Puitesopimuksen tarkastaminen") == "Puitesopimuksen tarkastaminen"
     assert md.clean_title("Uutinen | Uusi koulu avattiin") == "Uusi koulu avattiin"
     assert md.clean_title("**Kotoutumisen toimintamalli**") == "Kotoutumisen toimintamalli"
+
+
+@pytest.mark.parametrize(
+    ("iso", "kind", "shown"),
+    [
+        ("2025-11-24", "meeting", "24.11.2025 (kokouspäivä)"),
+        ("2026-03-18", "updated", "18.3.2026 (viimeisin päivityspäivä)"),
+        ("2025-03-01", "", "1.3.2025"),
+        ("2022-05", "", "5/2022"),
+        ("2022", "dateline", "2022 (päiväys)"),
+        ("", "meeting", "päiväys ei tiedossa"),
+    ],
+)
+def test_date_label(iso: str, kind: str, shown: str) -> None:
+    assert md.date_label(iso, kind) == shown
