@@ -46,6 +46,7 @@ def extractor_version() -> str:
 
 
 KINDS = ("responsibilities", "roles", "contacts", "events")
+IN_FORCE, NOT_IN_FORCE, UNKNOWN = "in_force", "not_in_force", "unknown"  # a row on a given day
 SHARED_MARK = " (yhdyspinta)"
 
 
@@ -219,13 +220,21 @@ class Register:
         """Read a register written by ``save`` (or by the index from ``to_dict``)."""
         return cls.from_dict(json.loads(path.read_text("utf-8")))
 
-    def rows(self, kind: str, actor: str | None = None, on: date | None = None) -> list[Row]:
-        """Rows of one kind, optionally only those about ``actor`` and in force ``on`` a date.
+    def rows(
+        self,
+        kind: str,
+        actor: str | None = None,
+        on: date | None = None,
+        validity: str = IN_FORCE,
+    ) -> list[Row]:
+        """Rows of one kind, optionally only those about ``actor`` and, ``on`` a date, those
+        whose ``validity`` that day is ``IN_FORCE`` (the default) or ``UNKNOWN``.
 
         ``actor`` matches by stems against a responsibility's actor, a role's organisation or
-        person, a contact's person or an event's text. ``on``: responsibilities valid on that
-        day; roles and contacts carry no dates and are kept; events on or before that day (the
-        timeline as it stood then).
+        person, a contact's person or an event's text. ``on``: a responsibility is in force
+        when its dates cover the day, unknown when it has neither date; roles and contacts
+        carry no dates, so their validity is unknown; events on or before the day are in force
+        (the timeline as it stood then).
         """
         kind = _normalise_kind(kind)
         out: list[Row] = list(getattr(self, kind))
@@ -233,7 +242,7 @@ class Register:
             wanted = _content_stems(actor)
             out = [r for r in out if _all_match(wanted, _content_stems(_actor_text(r)))]
         if on is not None:
-            out = [r for r in out if _in_force(r, on)]
+            out = [r for r in out if validity_on(r, on) == validity]
         return out
 
     def lookup(self, question: str, today: date | None = None) -> list[RegisterHit]:
@@ -270,12 +279,16 @@ def _actor_text(row: Row) -> str:
     return row.what
 
 
-def _in_force(row: Row, on: date) -> bool:
+def validity_on(row: Row, on: date) -> str:
+    """Whether ``row`` held on a day: ``IN_FORCE``, ``NOT_IN_FORCE`` or ``UNKNOWN`` (a row
+    without dates: the text does not say from when or until when it holds)."""
     if isinstance(row, Responsibility):
-        return _overlaps(row, on, on)
+        if not (row.valid_from or row.valid_until):
+            return UNKNOWN
+        return IN_FORCE if _overlaps(row, on, on) else NOT_IN_FORCE
     if isinstance(row, Event):
-        return row.date <= on.isoformat()
-    return True
+        return IN_FORCE if row.date <= on.isoformat() else NOT_IN_FORCE
+    return UNKNOWN
 
 
 def _overlaps(row: Responsibility, lo: date, hi: date) -> bool:
@@ -285,14 +298,19 @@ def _overlaps(row: Responsibility, lo: date, hi: date) -> bool:
 
 
 def rows_as_dicts(
-    register: Register, kind: str | None, actor: str | None, on: date | None
+    register: Register,
+    kind: str | None,
+    actor: str | None,
+    on: date | None,
+    validity: str = IN_FORCE,
 ) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts for the CLI: the row's own fields (ISO dates), ``kind`` and
-    ``citation`` = {doc_id, chunk_id, quote}; all kinds when ``kind`` is None."""
+    ``citation`` = {doc_id, chunk_id, quote}; all kinds when ``kind`` is None. With ``on``,
+    the rows of that ``validity`` on the day (see ``Register.rows``)."""
     kinds = [_normalise_kind(kind)] if kind else list(KINDS)
     out: list[dict[str, Any]] = []
     for k in kinds:
-        for row in register.rows(k, actor=actor, on=on):
+        for row in register.rows(k, actor=actor, on=on, validity=validity):
             d = asdict(row)
             cit = d.pop("citation")
             out.append(

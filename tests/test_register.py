@@ -14,12 +14,15 @@ from assistant import register as reg_mod
 from assistant.chunking import chunk_document
 from assistant.ingest import Document, load_corpus
 from assistant.register import (
+    IN_FORCE,
+    UNKNOWN,
     Contact,
     Register,
     Responsibility,
     Role,
     build_register,
     rows_as_dicts,
+    validity_on,
 )
 from evals.register_metrics import evaluate, load_gold
 
@@ -264,7 +267,27 @@ def test_rows_as_dicts_fields_and_on_filter(corpus_register: Register) -> None:
     events = rows_as_dicts(corpus_register, "events", None, date(2022, 2, 1))
     assert events and all(r["date"] <= "2022-02-01" for r in events)
     roles = rows_as_dicts(corpus_register, "roles", "Kuntaliitto", date(2022, 6, 1))
+    assert roles == []  # a role carries no dates: whether it held that day is not known
+    roles = rows_as_dicts(corpus_register, "roles", "Kuntaliitto", date(2022, 6, 1), UNKNOWN)
     assert [r["person"] for r in roles] == ["Minna Karhunen"]
+
+
+def test_rows_without_dates_are_not_in_force_on_any_day(corpus_register: Register) -> None:
+    sote = "sosiaali- ja terveyspalvelut"
+
+    def county_sote(on: date, validity: str = IN_FORCE) -> list[dict[str, object]]:
+        rows = rows_as_dicts(corpus_register, "responsibilities", None, on, validity)
+        return [r for r in rows if r["task"] == sote and "hyvinvointialue" in str(r["actor"])]
+
+    # the county took over at the start of 2023; undated rows ("siirtyessä …") are listed apart
+    assert county_sote(date(2022, 6, 1)) == []
+    assert county_sote(date(2022, 6, 1), UNKNOWN)
+    assert all(
+        r["valid_from"] is r["valid_until"] is None for r in county_sote(date(2022, 6, 1), UNKNOWN)
+    )
+    assert {r["valid_from"] for r in county_sote(date(2023, 6, 1))} == {"2023-01-01"}
+    undated = [r for r in corpus_register.responsibilities if not (r.valid_from or r.valid_until)]
+    assert undated and all(validity_on(r, date(2030, 1, 1)) == UNKNOWN for r in undated)
 
 
 def test_cli_register_json_and_bad_date(
@@ -280,8 +303,36 @@ def test_cli_register_json_and_bad_date(
     assert main(["register", "--json", "--on", "2022-06-01", "--kind", "responsibilities"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(r["kind"] == "responsibilities" for r in rows)
+    assert {r["validity"] for r in rows} == {IN_FORCE, UNKNOWN}
+    assert main(["register", "--on", "2022-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "Voimassaolo ei tiedossa 1.6.2022" in out
     assert main(["register", "--actor", "Kuntaliitto"]) == 0
     out = capsys.readouterr().out
     assert "Minna Karhunen" in out and "Roolit" in out
     assert main(["register", "--on", "1.1.2023"]) == 2
     assert "päivämäärä" in capsys.readouterr().err
+
+
+def test_development_register_gold_is_checkable() -> None:
+    """The register gold of the development documents (issue 14): at least ten documents,
+    none of the untouched fold, every quoted sentence verbatim in its document."""
+    from evals.devdocs import CORPUS as DEV_CORPUS
+    from evals.devdocs import load_folds
+    from evals.register_metrics import DEVDOCS_GOLD_PATH
+
+    gold = load_gold(DEVDOCS_GOLD_PATH)
+    folds = load_folds()
+    docs = {g["doc_id"] for g in gold}
+    assert len(docs) >= 10
+    assert all(folds.fold_of[d] != folds.untouched for d in docs)
+    assert {g["kind"] for g in gold} == {"responsibility", "role", "contact"}
+    texts = {
+        d.doc_id: " ".join(d.text.split())
+        for d in load_corpus(DEV_CORPUS).documents
+        if d.doc_id in docs
+    }
+    for g in gold:
+        assert " ".join(g["sentence"].split()) in texts[g["doc_id"]], g
+        if g["kind"] == "responsibility":
+            assert g["task"] in reg_mod._TASK_BY_NAME or "vocabulary" in g.get("note", ""), g
