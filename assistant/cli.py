@@ -164,7 +164,7 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
     _print_register_tables(rows)
     if not rows:
         print("Ei rivejä näillä ehdoilla.")
-    if unknown:
+    if unknown and on is not None:
         print(
             f"\nVoimassaolo ei tiedossa {fi_date(on.isoformat())} ({len(unknown)} riviä: "
             "teksti ei kerro, mistä mihin ne ovat voimassa)"
