@@ -264,12 +264,14 @@ def chunk_document(
     on the chunk text): a sentence longer than that is cut at word boundaries into pieces of
     at most ``chunk_tokens``. A chunk does not end with a heading whose body follows in the
     next chunk. ``heading`` is the nearest heading at or before the chunk's first body
-    sentence. Ids are ``<doc_id>:<ordinal:04d>:<sha256(text)[:10]>``, identical for an
+    sentence; ``title`` the document's ``context_title`` (its ``title`` when that is "").
+    Ids are ``<doc_id>:<ordinal:04d>:<sha256(title, heading, text)[:10]>``, identical for an
     unchanged document.
     """
     if chunk_tokens < 1 or max_tokens < chunk_tokens or overlap < 0:
         raise ValueError("need 1 <= chunk_tokens <= max_tokens and overlap >= 0")
     text = doc.text
+    title = doc.context_title or doc.title
     units = _units(text, chunk_tokens, max_tokens)
     n = len(units)
     # prefix[k] = tokens of units[:k]; joining units costs about one token per separator.
@@ -322,7 +324,7 @@ def chunk_document(
         ordinal = len(chunks)
         heading = nearest[first_body]
         # The id changes with what is embedded: a corrected title or heading is re-embedded.
-        embedded = f"{doc.title}\n{heading}\n{chunk_text}"
+        embedded = f"{title}\n{heading}\n{chunk_text}"
         digest = hashlib.sha256(embedded.encode("utf-8")).hexdigest()[:10]
         chunks.append(
             Chunk(
@@ -332,7 +334,7 @@ def chunk_document(
                 text=chunk_text,
                 start=a,
                 end=b,
-                title=doc.title,
+                title=title,
                 heading=heading,
                 sentences=tuple((u.start - a, u.end - a) for u in units[start:j]),
                 n_tokens=n_tokens,

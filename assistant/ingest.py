@@ -30,6 +30,10 @@ class Document:
     sha256: str  # of the raw file bytes
     language: str = "fi"
     date_kind: str = ""  # meeting, dateline, published, updated or signed; "" unknown
+    # The title chunks are embedded and BM25-indexed with: the entry's title, else the text's
+    # first heading ("" = ``title``). The headline read from the text is for people; as
+    # retrieval context it measured no better than the first heading (README, issue 14).
+    context_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -430,6 +434,8 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
     if not text:
         raise IngestError(f"{name}: tiedostossa ei ole tekstiä")
     found = {key: _meta_str(meta or {}, key) for key in _META_KEYS}
+    derived_title = _derived_title(text)
+    context_title = found["title"] or derived_title
     if not all(found[key] for key in _READ_KEYS):
         read = read_metadata(text, name)
         if not found["date"]:
@@ -438,7 +444,7 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
             found[key] = found[key] or getattr(read, key)
     return Document(
         doc_id=path.stem,
-        title=found["title"] or _derived_title(text),
+        title=found["title"] or derived_title,
         date=found["date"],
         publisher=found["publisher"],
         kind=found["kind"] or "document",
@@ -447,6 +453,7 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
         sha256=hashlib.sha256(data).hexdigest(),
         language=found["language"] or "fi",
         date_kind=found["date_kind"],
+        context_title=context_title,
     )
 
 

@@ -61,6 +61,7 @@ class DocumentInfo:
     sha256: str
     n_chunks: int
     date_kind: str = ""  # what ``date`` is; "" unknown (and in indexes built before it existed)
+    context_title: str = ""  # the title its chunks are embedded with ("" = ``title``)
 
 
 @dataclass(frozen=True)

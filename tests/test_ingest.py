@@ -466,7 +466,7 @@ def test_text_without_metadata_stays_unknown(tmp_path: Path) -> None:
 def test_entry_keys_win_and_missing_ones_are_read(tmp_path: Path) -> None:
     path = tmp_path / "tiedote.txt"
     path.write_text(
-        "Siirry suoraan sisältöön\nTIEDOTE 18.6.2025\n"
+        "Keski-Suomen hyvinvointialue\nTIEDOTE 18.6.2025\n"
         "Aluehallitus hyväksyi yhteistyösopimuksen kuntien kanssa\n\n"
         "Keski-Suomen hyvinvointialueen aluehallitus hyväksyi kokouksessaan "
         "yhteistyösopimuksen kuntien kanssa.\n",
@@ -474,8 +474,11 @@ def test_entry_keys_win_and_missing_ones_are_read(tmp_path: Path) -> None:
     )
     read = load_document(path, None)
     assert (read.date, read.date_kind, read.kind) == ("2025-06-18", "dateline", "press_release")
+    assert read.title == "Aluehallitus hyväksyi yhteistyösopimuksen kuntien kanssa"
+    # chunks keep the first heading as their context; the read headline is for people
+    assert read.context_title == "Keski-Suomen hyvinvointialue"
     d = load_document(path, {"title": "Oma otsikko", "date": "2025-06-19"})
-    assert (d.title, d.date) == ("Oma otsikko", "2025-06-19")
+    assert (d.title, d.context_title, d.date) == ("Oma otsikko", "Oma otsikko", "2025-06-19")
     assert d.date_kind == ""  # the entry's date: its kind is not guessed
     assert (d.publisher, d.kind) == (read.publisher, read.kind)
     full = {"title": "T", "date": "2025", "publisher": "P", "kind": "news", "date_kind": "signed"}
