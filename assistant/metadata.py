@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_PATH = Path(__file__).with_name("metadata_model.json")
-READER_VERSION = "1"  # raise when the rules of reading change
+READER_VERSION = "2"  # raise when the rules of reading or how ingest uses them change
 
 MAX_TITLE_LINES = 30  # candidate title lines: the first non-empty lines of the text
 _MAX_TITLE_CHARS = 250
