@@ -662,3 +662,26 @@ def test_seed_sets_are_answerable_from_the_corpus(name: str, size: int) -> None:
             assert not q.gold_docs and not q.answers, q.id
         else:
             assert any(m.answer_hit(corpus[d], q.answers) for d in q.gold_docs), q.id
+
+
+def test_time_questions_ask_about_documents_of_the_development_folds() -> None:
+    """The time questions (issue 14) name only fold 1-4 or seed documents, and every accepted
+    answer of an answerable one is in one of its gold documents."""
+    from assistant.ingest import load_corpus
+    from evals.devdocs import CORPUS as DEV_CORPUS
+    from evals.devdocs import load_folds
+
+    questions = load_gold(ROOT / "evals" / "devdocs" / "time_questions.jsonl")
+    folds = load_folds()
+    texts = {
+        d.doc_id: " ".join(d.text.split()).casefold()
+        for folder in (DEV_CORPUS, ROOT / "corpus")
+        for d in load_corpus(folder).documents
+        if folds.fold_of.get(d.doc_id) != folds.untouched
+    }
+    assert len(questions) >= 40
+    assert sum(not q.answerable for q in questions) >= 6
+    for q in questions:
+        assert set(q.gold_docs) <= set(texts), q.id
+        if q.answerable:
+            assert any(a.casefold() in texts[d] for a in q.answers for d in q.gold_docs), q.id
