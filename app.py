@@ -34,7 +34,7 @@ from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.metadata import (
     DATE_KIND_LABELS,
     KIND_LABELS,
-    UNKNOWN,
+    UNKNOWN_LABEL,
     date_label,
     source_line,
 )
@@ -453,7 +453,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         return [
             [
                 d.title,
-                d.publisher or UNKNOWN,
+                d.publisher or UNKNOWN_LABEL,
                 date_label(d.date, d.date_kind),
                 KIND_LABELS.get(d.kind, d.kind),
                 d.n_chunks,
@@ -502,8 +502,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
 
     def register_tables(actor: str, on_text: str) -> tuple[Any, ...]:
         """Filtered register rows as four tables, plus the rows themselves for row clicks."""
-        from assistant.register import UNKNOWN as VALIDITY_UNKNOWN
-        from assistant.register import rows_as_dicts
+        from assistant.register import UNKNOWN, rows_as_dicts
 
         on: date | None = None
         if (on_text or "").strip():
@@ -515,9 +514,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         who = (actor or "").strip() or None
         try:
             rows = rows_as_dicts(assistant.register, None, who, on)
-            unknown = (
-                len(rows_as_dicts(assistant.register, None, who, on, VALIDITY_UNKNOWN)) if on else 0
-            )
+            unknown = len(rows_as_dicts(assistant.register, None, who, on, UNKNOWN)) if on else 0
         except Exception:
             logger.exception("reading the register failed")
             message = "Rekisterin lukeminen epäonnistui."

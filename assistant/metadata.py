@@ -42,7 +42,7 @@ class TextMetadata:
     kind: str  # minutes | news | press_release | faq | web_page | agreement | document
 
 
-UNKNOWN = "ei tiedossa"
+UNKNOWN_LABEL = "ei tiedossa"
 """How a user sees a value the document does not give (never a guess)."""
 DATE_KIND_LABELS = {
     "meeting": "kokouspäivä",
@@ -76,14 +76,14 @@ def date_label(date: str, date_kind: str = "") -> str:
     """The document's date for a reader, with what it is: "24.11.2025 (kokouspäivä)";
     "päiväys ei tiedossa" when the document gives none."""
     if not date:
-        return f"päiväys {UNKNOWN}"
+        return f"päiväys {UNKNOWN_LABEL}"
     kind = DATE_KIND_LABELS.get(date_kind)
     return f"{fi_date(date)} ({kind})" if kind else fi_date(date)
 
 
 def source_line(publisher: str, date: str, date_kind: str = "") -> str:
     """ "Publisher · date (its kind)" of a source, unknown parts said to be unknown."""
-    return f"{publisher or f'julkaisija {UNKNOWN}'} · {date_label(date, date_kind)}"
+    return f"{publisher or f'julkaisija {UNKNOWN_LABEL}'} · {date_label(date, date_kind)}"
 
 
 # ---------------------------------------------------------------------------------------------
