@@ -29,6 +29,7 @@ import gradio as gr
 from assistant.admin import LoginGuard, wait_message
 from assistant.answer import Answer, Citation
 from assistant.config import Settings
+from assistant.embeddings import EmbeddingError
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.metadata import (
@@ -379,11 +380,13 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             if final is None:
                 raise RuntimeError("ask_stream ended without a final Answer")
             body = render_turn_sources(final, turn, chunk_texts(final))
-        except Exception:
+        except Exception as exc:
             logger.exception("answering failed for a question of %d chars", len(question))
-            chat[-1] = {"role": "assistant", "content": escape_text(ERROR_TEXT)}
+            # an unreachable embeddings server has its own Finnish message; the rest stay generic
+            error = str(exc) if isinstance(exc, EmbeddingError) else ERROR_TEXT
+            chat[-1] = {"role": "assistant", "content": escape_text(error)}
             session["turns"].append(None)
-            yield chat, panel + f'<p class="virhe">{html.escape(ERROR_TEXT)}</p>', session, ""
+            yield chat, panel + f'<p class="virhe">{html.escape(error)}</p>', session, ""
             return
         chat[-1] = {
             "role": "assistant",

@@ -83,7 +83,7 @@ class Assistant:
         repairing it when needed — and load the models once. ``model`` replaces the answer
         model of ``settings.answer_model`` (the shipped one by default)."""
         settings = settings or Settings.from_env()
-        embeddings = make_embeddings(settings.embeddings)
+        embeddings = make_embeddings(settings.embeddings, settings)
         nlp = load_nlp(settings.nlp_model)
         return cls(settings, embeddings, store.load(settings, embeddings, nlp), nlp, model)
 

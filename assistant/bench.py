@@ -44,7 +44,7 @@ def run_bench(settings: Settings, n_queries: int = 200) -> dict[str, float]:
         bench_settings = replace(
             settings, index_dir=Path(tmp) / "index", chroma_host=None, llm_base_url=None
         )
-        embeddings = make_embeddings(bench_settings.embeddings)
+        embeddings = make_embeddings(bench_settings.embeddings, bench_settings)
         started = time.perf_counter()
         report = store.update(bench_settings, embeddings)
         build = time.perf_counter() - started

