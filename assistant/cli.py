@@ -101,10 +101,20 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
-    """Print index build and query figures (a benchmark, not a test)."""
-    from .bench import run_bench
+    """Print index build and query figures (a benchmark, not a test); ``--scale N`` on a
+    synthetic corpus of about N chunks, ``--json`` as one JSON object."""
+    from .bench import print_scale, run_bench, run_scale
 
-    run_bench(settings, n_queries=args.queries)
+    if args.scale is None:
+        run_bench(settings, n_queries=args.queries)
+        return 0
+    if args.scale < 1:
+        raise ValueError("--scale on palojen määrä: anna positiivinen kokonaisluku.")
+    figures = run_scale(settings, args.scale, n_queries=args.queries)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        print_scale(figures)
     return 0
 
 
@@ -231,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("bench", help="mittaa indeksoinnin ja haun nopeus")
     p.add_argument("--queries", type=int, default=200, help="kyselyjen määrä")
+    p.add_argument(
+        "--scale", type=int, help="mittaa synteettisellä aineistolla, jossa on noin N palaa"
+    )
+    p.add_argument("--json", action="store_true", help="tulosta luvut JSON-oliona (--scale)")
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("register", help="vastuut, roolit, yhteystiedot ja tapahtumat lähteineen")
     p.add_argument("--json", action="store_true", help="tulosta rivit JSON-muodossa")

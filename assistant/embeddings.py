@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -206,7 +206,27 @@ class ServerEmbeddings(Embeddings):
         return self.embed_array([text], query=True)[0].tolist()
 
 
-AnyEmbeddings = E5Embeddings | SentenceTransformerEmbeddings | ServerEmbeddings
+class AnyEmbeddings(Protocol):
+    """What the index and the assistant need of an embedding model (every class above)."""
+
+    model_id: str
+
+    @property
+    def dim(self) -> int:
+        """Vector width."""
+        ...
+
+    def embed_array(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        """L2-normalised vectors, one row per text."""
+        ...
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain: passage vectors."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain: query vector."""
+        ...
 
 
 def make_embeddings(spec: str, settings: Settings | None = None) -> AnyEmbeddings:

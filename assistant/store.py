@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import bm25s
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from .answering.nlp import NLP, Parsed, load_nlp
 from .chunking import Chunk, chunk_document
@@ -75,6 +76,7 @@ class IndexReport:
     chunks: int
     embedded: int
     seconds: float
+    sentences: int = 0
     rebuilt: bool = False
     problems: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # time per build stage
@@ -168,7 +170,7 @@ def open_vectorstore(settings: Settings, embeddings: AnyEmbeddings) -> Any:
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         return Chroma(
             collection_name=COLLECTION,
-            embedding_function=embeddings,
+            embedding_function=cast(Embeddings, embeddings),  # every AnyEmbeddings is one
             client=client,
             collection_metadata={"hnsw:space": "cosine"},
         )
@@ -372,6 +374,7 @@ def update(
         chunks=len(chunks),
         embedded=len(missing),
         seconds=time.perf_counter() - started,
+        sentences=sum(len(c.sentences) for c in chunks),
         rebuilt=rebuilt,
         problems=list(corpus.problems),
         stage_seconds={k: round(v, 3) for k, v in stages.items()},
