@@ -261,6 +261,8 @@ def _serve(settings: Settings, n_queries: int, new_document: str | None) -> dict
         own = ("embed_chunks", "embed_sentences", "nlp")
         figures["add_one_doc_own_s"] = sum(report.stage_seconds.get(k, 0.0) for k in own)
         figures["add_one_doc_stages"] = report.stage_seconds
+        figures["add_one_doc_embedded"] = report.embedded
+        figures["documents_after_add"] = len(assistant.documents())
     return figures
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
+import json
 import re
 import tomllib
 import unicodedata
@@ -42,6 +43,7 @@ class Corpus:
 
     documents: list[Document] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    source_keys: dict[str, str] = field(default_factory=dict)  # doc id → source_key
 
 
 class IngestError(Exception):
@@ -457,6 +459,17 @@ def load_document(path: Path, meta: Mapping[str, object] | None = None) -> Docum
     )
 
 
+def source_key(path: Path, meta: Mapping[str, object] | None) -> str:
+    """Fingerprint of everything a ``Document`` is read from: the file's name and bytes and
+    its sources.toml entry ("" when the file cannot be read)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    entry = json.dumps(dict(meta or {}), sort_keys=True, default=str)
+    return hashlib.sha256(b"\0".join([path.name.encode(), data, entry.encode()])).hexdigest()
+
+
 def read_sources(corpus_dir: Path, problems: list[str]) -> dict[str, Mapping[str, object]]:
     """Entries of sources.toml by doc id; a malformed file is reported and yields {}."""
     path = corpus_dir / SOURCES_FILE
@@ -498,12 +511,14 @@ def _ignored(path: Path) -> bool:
     return name.startswith(".") or name == SOURCES_FILE or name.startswith("readme")
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
+def load_corpus(corpus_dir: Path, known: Mapping[str, Document] | None = None) -> Corpus:
     """Load every document in ``corpus_dir`` (not recursive) with its sources.toml metadata.
 
     A bad file (unknown type, empty, unreadable, corrupt), a duplicate document id, a
     sources.toml entry without a file, or a malformed sources.toml each add one Finnish line
     naming the file to ``problems``; everything else still loads. Documents are sorted by id.
+    ``known`` maps source keys to documents read before: a file whose bytes and entry are
+    unchanged is taken from there instead of being cleaned and read again.
     """
     corpus_dir = Path(corpus_dir)
     problems: list[str] = []
@@ -511,6 +526,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         return Corpus([], [f"{corpus_dir}: aineistokansiota ei löydy"])
     sources = read_sources(corpus_dir, problems)
     documents: list[Document] = []
+    source_keys: dict[str, str] = {}
     seen: dict[str, str] = {}
     for path in sorted(p for p in corpus_dir.iterdir() if p.is_file() and not _ignored(p)):
         if path.suffix.lower() in _READERS and path.stem in seen:
@@ -519,8 +535,10 @@ def load_corpus(corpus_dir: Path) -> Corpus:
                 f"{seen[path.stem]}; ohitettiin"
             )
             continue
+        entry = sources.get(path.stem)
+        key = source_key(path, entry)
         try:
-            document = load_document(path, sources.get(path.stem))
+            document = (known or {}).get(key) or load_document(path, entry)
         except IngestError as exc:
             problems.append(str(exc))
             if path.suffix.lower() in _READERS:
@@ -528,6 +546,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
             continue
         seen[path.stem] = path.name
         documents.append(document)
+        source_keys[document.doc_id] = key
     for doc_id in sources:
         if doc_id not in seen:
             problems.append(
@@ -535,4 +554,4 @@ def load_corpus(corpus_dir: Path) -> Corpus:
                 f"kansiosta {corpus_dir.name}"
             )
     documents.sort(key=lambda d: d.doc_id)
-    return Corpus(documents, problems)
+    return Corpus(documents, problems, source_keys)

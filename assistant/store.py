@@ -270,26 +270,29 @@ def update(
         stages[stage] = stages.get(stage, 0.0) + now - clock
         clock = now
 
-    corpus = load_corpus(settings.corpus_dir)
-    for problem in corpus.problems:
-        log.warning(problem)
-    lap("ingest")
-
     old = _read_json(paths["manifest"]) or {}
     same_model = old.get("model_id") == embeddings.model_id and old.get("dim") == embeddings.dim
     full = rebuild or not same_model
     rebuilt = bool(old) and full
     same_chunking = old.get("chunking") == _chunking_params(settings)
     old_docs: dict[str, dict[str, Any]] = old.get("documents", {}) if not full else {}
+    # what the last run read and cut, reused for files it saw unchanged (same reader only)
+    known, known_chunks = (
+        _previous_run(paths, old) if old_docs and old.get("metadata") == metadata_id() else ({}, {})
+    )
+
+    corpus = load_corpus(settings.corpus_dir, known)
+    for problem in corpus.problems:
+        log.warning(problem)
+    lap("ingest")
 
     vectorstore = open_vectorstore(settings, embeddings)
     if full:
         vectorstore.reset_collection()
-
     lap("chroma")
-    by_doc = _chunk_corpus(corpus.documents, settings)
-    lap("chunking")
+
     added = changed = unchanged = 0
+    by_doc: dict[str, list[Chunk]] = {}
     for doc in corpus.documents:
         previous = old_docs.get(doc.doc_id)
         if previous is None:
@@ -302,6 +305,11 @@ def update(
             changed += 1
         else:
             unchanged += 1
+            if doc.doc_id in known_chunks:
+                by_doc[doc.doc_id] = known_chunks[doc.doc_id]
+    fresh = [d for d in corpus.documents if d.doc_id not in by_doc]
+    by_doc.update(_chunk_corpus(fresh, settings))
+    lap("chunking")
     removed = len(set(old_docs) - {d.doc_id for d in corpus.documents})
 
     chunks = [c for doc in corpus.documents for c in by_doc[doc.doc_id]]
@@ -356,6 +364,7 @@ def update(
                 doc.doc_id: {
                     "sha256": doc.sha256,
                     "meta": _meta_digest(doc),
+                    "source": corpus.source_keys.get(doc.doc_id, ""),
                     "chunk_ids": [c.chunk_id for c in by_doc[doc.doc_id]],
                 }
                 for doc in corpus.documents
@@ -379,6 +388,29 @@ def update(
         problems=list(corpus.problems),
         stage_seconds={k: round(v, 3) for k, v in stages.items()},
     )
+
+
+def _previous_run(
+    paths: dict[str, Path], manifest: dict[str, Any]
+) -> tuple[dict[str, Document], dict[str, list[Chunk]]]:
+    """The documents the last completed run read (by source key) and its chunks (by document),
+    when ``chunks.json`` is the one its manifest names; else nothing to reuse."""
+    data = _read_json(paths["chunks"])
+    if not isinstance(data, dict) or data.get("generation") != manifest.get("generation"):
+        return {}, {}
+    sources = {k: v.get("source", "") for k, v in manifest.get("documents", {}).items()}
+    known: dict[str, Document] = {}
+    for info in data["documents"]:
+        key = sources.get(info["doc_id"])
+        try:
+            if key:
+                known[key] = Document(**{k: v for k, v in info.items() if k != "n_chunks"})
+        except TypeError:  # written when documents had other fields: read the file again
+            continue
+    chunks: dict[str, list[Chunk]] = {}
+    for item in data["chunks"]:
+        chunks.setdefault(item["doc_id"], []).append(_chunk_from_dict(item))
+    return known, chunks
 
 
 def _embed_into_chroma(

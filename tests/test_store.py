@@ -158,6 +158,51 @@ def test_corrected_metadata_re_embeds_only_that_document(
     assert store.index_status(settings, embeddings) == "ok"
 
 
+def test_unchanged_files_are_not_read_or_cut_again(
+    tmp_corpus: Path, tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update reads and chunks only new and changed documents; the rest come from the last
+    run, and the index equals a fresh read of the folder."""
+    from assistant import ingest
+
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    (tmp_corpus / "uusi.md").write_text(
+        "# Uusi\n\nKeski-Suomen liitto ja kunnat sopivat uudesta yhteistyöstä.\n", "utf-8"
+    )
+    sources = tmp_corpus / "sources.toml"
+    sources.write_text(
+        sources.read_text("utf-8").replace(
+            "Jyväskylän kaupunginhallitus ja Keski-Suomen aluehallitus keskustelivat yhteistyöstä",
+            "Korjattu otsikko",
+        ),
+        encoding="utf-8",
+    )
+    read: list[str] = []
+    cut: list[str] = []
+    real_load, real_chunk = ingest.load_document, store.chunk_document
+    monkeypatch.setattr(
+        ingest, "load_document", lambda p, m=None: read.append(p.stem) or real_load(p, m)
+    )
+    monkeypatch.setattr(
+        store, "chunk_document", lambda d, *a, **k: cut.append(d.doc_id) or real_chunk(d, *a, **k)
+    )
+    report = store.update(settings, embeddings)
+    changed = ["2022-09-28-jyvaskyla-aluehallitus", "uusi"]
+    assert (report.added, report.changed, report.unchanged) == (1, 1, 4)
+    assert sorted(read) == sorted(cut) == changed
+    monkeypatch.undo()
+    loaded = store.load(settings, embeddings)
+    fresh = load_corpus(tmp_corpus).documents
+    assert [
+        {k: v for k, v in vars(d).items() if k != "n_chunks"} for d in loaded.documents.values()
+    ] == [vars(d) for d in fresh]
+    by_doc: dict[str, list[str]] = {}
+    for c in loaded.chunks:
+        by_doc.setdefault(c.doc_id, []).append(c.chunk_id)
+    assert by_doc == expected_ids(settings)
+
+
 @pytest.mark.parametrize("key", ["lexicon", "metadata"])
 def test_an_index_of_another_lexicon_or_metadata_reader_is_brought_up_to_date_on_load(
     tmp_corpus: Path, tmp_path: Path, embeddings, key: str
