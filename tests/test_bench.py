@@ -33,7 +33,5 @@ def test_scale_benchmark_reports_its_figures(tmp_path: Path) -> None:
     # the added document went in incrementally: only its own chunks were embedded
     assert figures["documents_after_add"] == figures["documents"] + 1
     assert 0 < figures["add_one_doc_embedded"] < figures["chunks"] / 2
-    assert figures["build_projected_s"] > figures["build_s"] - sum(
-        figures["stage_seconds"].get(k, 0.0) for k in ("embed_chunks", "embed_sentences", "nlp")
-    )
+    assert figures["build_projected_s"] > figures["build_s"]
     assert not (tmp_path / "unused").exists()  # the benchmark builds in its own folder
