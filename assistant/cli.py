@@ -110,7 +110,9 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.scale < 1:
         raise ValueError("--scale on palojen määrä: anna positiivinen kokonaisluku.")
-    figures = run_scale(settings, args.scale, n_queries=args.queries)
+    figures = run_scale(
+        settings, args.scale, n_queries=args.queries, chroma_server=args.chroma_server
+    )
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
@@ -245,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale", type=int, help="mittaa synteettisellä aineistolla, jossa on noin N palaa"
     )
     p.add_argument("--json", action="store_true", help="tulosta luvut JSON-oliona (--scale)")
+    p.add_argument(
+        "--chroma-server",
+        action="store_true",
+        help="pidä synteettinen hakemisto omassa Chroma-palvelimessa (--scale)",
+    )
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("register", help="vastuut, roolit, yhteystiedot ja tapahtumat lähteineen")
     p.add_argument("--json", action="store_true", help="tulosta rivit JSON-muodossa")

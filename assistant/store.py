@@ -24,6 +24,7 @@ import bm25s
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from . import chunking, ingest, metadata
 from .answering.nlp import NLP, Parsed, load_nlp
 from .chunking import Chunk, chunk_document
 from .config import Settings
@@ -276,9 +277,10 @@ def update(
     rebuilt = bool(old) and full
     same_chunking = old.get("chunking") == _chunking_params(settings)
     old_docs: dict[str, dict[str, Any]] = old.get("documents", {}) if not full else {}
-    # what the last run read and cut, reused for files it saw unchanged (same reader only)
+    # what the last run read and cut, reused for files it saw unchanged by the same code
+    reader = _reader_code_id()
     known, known_chunks = (
-        _previous_run(paths, old) if old_docs and old.get("metadata") == metadata_id() else ({}, {})
+        _previous_run(paths, old) if old_docs and old.get("reader_code") == reader else ({}, {})
     )
 
     corpus = load_corpus(settings.corpus_dir, known)
@@ -358,6 +360,7 @@ def update(
             "lexicon": LEXICON_ID,
             "nlp": nlp.model_id,
             "metadata": metadata_id(),
+            "reader_code": reader,
             "generation": generation,
             "n_chunks": len(chunks),
             "documents": {
@@ -388,6 +391,15 @@ def update(
         problems=list(corpus.problems),
         stage_seconds={k: round(v, 3) for k, v in stages.items()},
     )
+
+
+def _reader_code_id() -> str:
+    """Digest of the code that turns files into documents and chunks (and of the metadata
+    model): an update reuses the last run's documents and chunks only under the same code."""
+    digest = hashlib.sha256(metadata_id().encode())
+    for module in (ingest, chunking, metadata):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _previous_run(

@@ -191,6 +191,11 @@ def test_unchanged_files_are_not_read_or_cut_again(
     changed = ["2022-09-28-jyvaskyla-aluehallitus", "uusi"]
     assert (report.added, report.changed, report.unchanged) == (1, 1, 4)
     assert sorted(read) == sorted(cut) == changed
+    # other reading or chunking code: every file is read and cut again
+    read.clear()
+    monkeypatch.setattr(store, "_reader_code_id", lambda: "toinen")
+    store.update(settings, embeddings)
+    assert len(read) == 6
     monkeypatch.undo()
     loaded = store.load(settings, embeddings)
     fresh = load_corpus(tmp_corpus).documents
