@@ -26,6 +26,7 @@ from langchain_core.embeddings import Embeddings
 
 from . import chunking, ingest, metadata
 from .answering.nlp import NLP, Parsed, load_nlp
+from .answering.tables import CorpusTables, document_tables, merge, tables_code_id
 from .chunking import Chunk, chunk_document
 from .config import Settings
 from .embeddings import AnyEmbeddings
@@ -33,6 +34,7 @@ from .ingest import Document, load_corpus
 from .lexical import LEXICON_ID, stems, with_prefixes
 from .metadata import metadata_id
 from .register import Register, build_register
+from .sentence_db import Parses, SentenceDB
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,8 @@ class LoadedIndex:
     chunk_pos: dict[str, int]
     sentence_keys: list[tuple[int, int]]  # (chunk position, sentence ordinal) per vector row
     sentence_vectors: np.ndarray
-    sentence_parses: list[Parsed]  # Finnish analysis of each sentence, same rows
+    sentence_parses: Sequence[Parsed]  # Finnish analysis of each sentence, same rows (lazy)
+    tables: CorpusTables  # what the answerer counts over the whole corpus
     bm25: bm25s.BM25
     register: Register
     chunk_vectors: np.ndarray  # unit-length chunk vectors from Chroma, one row per chunk
@@ -115,7 +118,8 @@ def _paths(index_dir: Path) -> dict[str, Path]:
         "manifest": index_dir / "manifest.json",
         "chunks": index_dir / "chunks.json",
         "sentences": index_dir / "sentences.npz",
-        "parses": index_dir / "parses.json",
+        "chunk_vectors": index_dir / "chunk_vectors.npz",
+        "db": index_dir / "sentences.sqlite",
         "bm25": index_dir / "bm25",
         "register": index_dir / "register.json",
         "chroma": index_dir / "chroma",
@@ -216,8 +220,66 @@ def _chunk_vectors(vectorstore: Any, chunk_pos: dict[str, int]) -> np.ndarray | 
         return None
     if vectors is None:  # an empty corpus
         return np.zeros((0, 0), dtype=np.float32)
+    return _unit(vectors)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _write_chunk_vectors(
+    path: Path,
+    vectorstore: Any,
+    chunks: Sequence[Chunk],
+    previous: dict[str, np.ndarray] | None,
+    generation: str,
+) -> None:
+    """Keep every chunk's unit vector beside Chroma, so that opening the index reads one
+    array instead of the whole collection: the last run's rows, Chroma's for new chunks."""
+    previous = previous or {}
+    need = [c.chunk_id for c in chunks if c.chunk_id not in previous]
+    vectors: np.ndarray | None
+    if len(need) > _READ_BATCH:  # a build: paging through the collection is faster
+        vectors = _chunk_vectors(vectorstore, {c.chunk_id: i for i, c in enumerate(chunks)})
+    else:
+        known = dict(previous)
+        if need:
+            got = vectorstore.get(ids=need, include=["embeddings"])
+            known.update(
+                zip(got["ids"], _unit(np.asarray(got["embeddings"], dtype=np.float32)), strict=True)
+            )
+        vectors = (
+            None
+            if any(c.chunk_id not in known for c in chunks)
+            else np.stack([known[c.chunk_id] for c in chunks])
+            if chunks
+            else np.zeros((0, 0), dtype=np.float32)
+        )
+    if vectors is None:
+        raise IndexBuildError("Chromasta puuttuu juuri upotettuja paloja.")
+    _save_npz(path, [c.chunk_id for c in chunks], vectors, generation)
+
+
+def _save_npz(path: Path, keys: Sequence[str], vectors: np.ndarray, generation: str) -> None:
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, keys=np.array(keys, dtype=str), vectors=vectors, generation=np.array(generation))
+    os.replace(tmp, path)
+
+
+def _cached_chunk_vectors(
+    path: Path, chunks: Sequence[Chunk], generation: str
+) -> np.ndarray | None:
+    """The vectors :func:`_write_chunk_vectors` kept, when they are this index's."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["generation"]) != generation or data["keys"].tolist() != [
+                c.chunk_id for c in chunks
+            ]:
+                return None
+            return np.asarray(data["vectors"], dtype=np.float32)
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 # ----------------------------------------------------------------------------- update
@@ -323,6 +385,9 @@ def update(
     lap("embed_chunks")
 
     generation = generation_of(wanted)
+    old_vectors = None if full else _load_vectors(paths["chunk_vectors"])
+    _write_chunk_vectors(paths["chunk_vectors"], vectorstore, chunks, old_vectors, generation)
+    lap("chroma")
     documents = [
         DocumentInfo(**asdict(d), n_chunks=len(by_doc[d.doc_id])) for d in corpus.documents
     ]
@@ -334,13 +399,20 @@ def update(
             "chunks": [_chunk_to_dict(c) for c in chunks],
         },
     )
-    old_sentences = None if full else _load_sentences(paths["sentences"])
+    old_sentences = None if full else _load_vectors(paths["sentences"])
     lap("chunking")
     _write_sentences(paths["sentences"], chunks, embeddings, old_sentences, generation, progress)
     lap("embed_sentences")
-    old_parses = None if full else _load_parses(paths["parses"], nlp.model_id)
-    _write_parses(paths["parses"], chunks, nlp, old_parses, generation, progress)
-    lap("nlp")
+    db = SentenceDB(paths["db"])
+    try:
+        analysed = _analyse(db, chunks, nlp, full, progress)
+        lap("nlp")
+        _count_tables(db, by_doc, analysed, generation, progress)
+        del analysed
+        lap("tables")
+    finally:
+        db.close()
+    (settings.index_dir / "parses.json").unlink(missing_ok=True)  # where analyses were kept
     _write_bm25(paths["bm25"], chunks, generation)
     lap("bm25")
     previous_register = None if full else _load_register(paths["register"])
@@ -449,7 +521,8 @@ def _sentence_key(chunk: Chunk, i: int) -> str:
     return f"{chunk.chunk_id}#{i}"
 
 
-def _load_sentences(path: Path) -> dict[str, np.ndarray] | None:
+def _load_vectors(path: Path) -> dict[str, np.ndarray] | None:
+    """Vectors by key from a ``.npz`` this module wrote; None when unreadable."""
     try:
         with np.load(path, allow_pickle=False) as data:
             return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
@@ -483,37 +556,62 @@ def _write_sentences(
         vectors[rows] = embeddings.embed_array([texts[r] for r in rows])
         if progress:
             progress("Upotetaan lauseita", min(start + len(rows), len(todo)), len(todo))
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, keys=np.array(keys, dtype=str), vectors=vectors, generation=np.array(generation))
-    os.replace(tmp, path)
+    _save_npz(path, keys, vectors, generation)
 
 
-def _load_parses(path: Path, model_id: str) -> dict[str, Any] | None:
-    """Stored analyses by sentence key, when they were made by ``model_id``."""
-    data = _read_json(path)
-    if not isinstance(data, dict) or data.get("model") != model_id:
-        return None
-    parses = data.get("parses")
-    return parses if isinstance(parses, dict) else None
+def _analyse(
+    db: SentenceDB, chunks: Sequence[Chunk], nlp: NLP, full: bool, progress: Progress | None
+) -> dict[str, Parsed]:
+    """Analyse the sentences not analysed yet (all of them on a full build or another
+    analyser) and drop those of removed chunks. Returns the new analyses by sentence key."""
+    keys, texts = _sentences(chunks)
+    renew = full or db.meta("nlp") != nlp.model_id
+    have = set() if renew else db.parse_keys()
+    todo = [i for i, k in enumerate(keys) if k not in have]
+    fresh: dict[str, Parsed] = {}
+    for done, (i, parsed) in enumerate(zip(todo, nlp.pipe(texts[i] for i in todo), strict=True)):
+        fresh[keys[i]] = parsed
+        if progress and (done % 64 == 63 or done == len(todo) - 1):
+            progress("Analysoidaan lauseita", done + 1, len(todo))
+    with db.writing() as writer:
+        if renew:
+            writer.clear("parses")
+            writer.clear("documents")  # counted from the old analyses
+        writer.put_parses(fresh.items())
+        writer.delete_parses(sorted(have - set(keys)))
+        writer.set_meta("nlp", nlp.model_id)
+    return fresh
 
 
-def _write_parses(
-    path: Path,
-    chunks: Sequence[Chunk],
-    nlp: NLP,
-    previous: dict[str, Any] | None,
+def _count_tables(
+    db: SentenceDB,
+    by_doc: dict[str, list[Chunk]],
+    fresh: dict[str, Parsed],
     generation: str,
     progress: Progress | None,
 ) -> None:
-    keys, texts = _sentences(chunks)
-    previous = previous or {}
-    parses = {k: previous[k] for k in keys if k in previous}
-    todo = [i for i, k in enumerate(keys) if k not in parses]
-    for done, (i, parsed) in enumerate(zip(todo, nlp.pipe(texts[i] for i in todo), strict=True)):
-        parses[keys[i]] = parsed.to_list()
-        if progress and (done % 64 == 63 or done == len(todo) - 1):
-            progress("Analysoidaan lauseita", done + 1, len(todo))
-    _write_json_atomic(path, {"generation": generation, "model": nlp.model_id, "parses": parses})
+    """Count the answerer's tables of the documents not counted yet, drop those of removed
+    documents and store the corpus's sums (:mod:`assistant.answering.tables`)."""
+    counted = db.document_keys() if db.meta("tables_code") == tables_code_id() else {}
+    todo = [
+        (doc_id, doc_chunks, key)
+        for doc_id, doc_chunks in by_doc.items()
+        if counted.get(doc_id) != (key := generation_of(c.chunk_id for c in doc_chunks))
+    ]
+    with db.writing() as writer:
+        if not counted:
+            writer.clear("documents")
+        for done, (doc_id, doc_chunks, key) in enumerate(todo):
+            keys = _sentences(doc_chunks)[0]
+            parses = [fresh.get(k) or db.parse(k) or Parsed() for k in keys]
+            writer.put_document(doc_id, key, document_tables(doc_chunks, parses))
+            if progress and (done % 16 == 15 or done == len(todo) - 1):
+                progress("Lasketaan vastaustaulukoita", done + 1, len(todo))
+        writer.delete_documents(sorted(set(counted) - set(by_doc)))
+        tables = merge(db.all_document_tables())
+        writer.set_meta("tables", json.dumps(tables.to_dict(), ensure_ascii=False))
+        writer.set_meta("tables_code", tables_code_id())
+        writer.set_meta("generation", generation)
 
 
 def _write_bm25(path: Path, chunks: Sequence[Chunk], generation: str) -> None:
@@ -581,7 +679,7 @@ class _Derived:
 
     chunks: dict[str, Any] | None
     register: dict[str, Any] | None
-    parses: dict[str, Any] | None
+    db_generation: str | None  # of sentences.sqlite (analyses and answer tables)
     sentence_keys: list[str]
     sentence_vectors: np.ndarray | None
     sentences_generation: str | None
@@ -589,12 +687,12 @@ class _Derived:
 
     def in_step(self, generation: str) -> bool:
         """True when every derived file was written for ``generation``."""
-        if not self.chunks or not self.register or not self.parses:
+        if not self.chunks or not self.register:
             return False
         return (
             self.chunks.get("generation")
             == self.register.get("generation")
-            == self.parses.get("generation")
+            == self.db_generation
             == self.sentences_generation
             == self.bm25_generation
             == generation
@@ -615,10 +713,15 @@ def _read_derived(paths: dict[str, Path]) -> _Derived:
         bm25_generation = (paths["bm25"] / "generation.txt").read_text(encoding="utf-8")
     except OSError:
         pass
+    db_generation = None
+    if paths["db"].exists():
+        db = SentenceDB(paths["db"])
+        db_generation = db.meta("generation")
+        db.close()
     return _Derived(
         chunks=_read_json(paths["chunks"]),
         register=_read_json(paths["register"]),
-        parses=_read_json(paths["parses"]),
+        db_generation=db_generation,
         sentence_keys=keys,
         sentence_vectors=vectors,
         sentences_generation=sentences_generation,
@@ -643,12 +746,15 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         update(settings, embeddings, nlp=nlp)
         manifest = _read_json(paths["manifest"])
         derived = _read_derived(paths)
-    vectorstore = open_vectorstore(settings, embeddings)
     for attempt in range(2):
         assert derived.chunks is not None
         chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
         chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
-        chunk_vectors = _chunk_vectors(vectorstore, chunk_pos)
+        chunk_vectors = _cached_chunk_vectors(
+            paths["chunk_vectors"], chunks, derived.chunks["generation"]
+        )
+        if chunk_vectors is None:  # an index written before the vectors were kept beside it
+            chunk_vectors = _chunk_vectors(open_vectorstore(settings, embeddings), chunk_pos)
         if chunk_vectors is not None:
             break
         if attempt:
@@ -658,7 +764,10 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         derived = _read_derived(paths)
     assert derived.chunks is not None and chunk_vectors is not None
     assert derived.register is not None
-    assert derived.sentence_vectors is not None and derived.parses is not None
+    assert derived.sentence_vectors is not None
+    db = SentenceDB(paths["db"])
+    tables = db.corpus_tables()
+    assert tables is not None
     sentence_keys = []
     for key in derived.sentence_keys:
         chunk_id, _, i = key.rpartition("#")
@@ -669,9 +778,8 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         chunk_pos=chunk_pos,
         sentence_keys=sentence_keys,
         sentence_vectors=derived.sentence_vectors,
-        sentence_parses=[
-            Parsed.from_list(derived.parses["parses"][k]) for k in derived.sentence_keys
-        ],
+        sentence_parses=Parses(db, derived.sentence_keys),
+        tables=tables,
         bm25=bm25s.BM25.load(str(paths["bm25"])),
         register=Register.from_dict(derived.register),
         chunk_vectors=chunk_vectors,

@@ -12,6 +12,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import Settings, store
@@ -330,3 +331,71 @@ def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_new_document_is_analysed_and_counted_alone(
+    tmp_corpus: Path, tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update analyses only the new document's sentences and counts only its tables; the
+    corpus tables then equal those of a build from scratch."""
+    from assistant.answering import tables as tables_module
+    from assistant.answering.nlp import load_nlp
+    from assistant.sentence_db import SentenceDB
+
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    nlp = load_nlp("")  # Snowball analyses: fast, and enough to count with
+    store.update(settings, embeddings, nlp=nlp)
+    db_path = settings.index_dir / "sentences.sqlite"
+    db = SentenceDB(db_path)
+    keys_before = db.document_keys()
+    db.close()
+    (tmp_corpus / "uusi.md").write_text(
+        "# Uusi\n\nKeski-Suomen liitto ja kunnat sopivat uudesta yhteistyöstä. "
+        "Sopimus tulee voimaan vuoden 2027 alusta.\n",
+        "utf-8",
+    )
+    analysed: list[str] = []
+    counted: list[int] = []
+    real_pipe, real_count = nlp.pipe, tables_module.document_tables
+    monkeypatch.setattr(nlp, "pipe", lambda texts: real_pipe(analysed.extend(texts) or analysed))
+    monkeypatch.setattr(
+        store, "document_tables", lambda c, p: counted.append(len(c)) or real_count(c, p)
+    )
+    store.update(settings, embeddings, nlp=nlp)
+    monkeypatch.undo()
+    assert analysed and all(
+        text in (tmp_corpus / "uusi.md").read_text("utf-8") for text in analysed
+    )
+    assert len(counted) == 1
+    db = SentenceDB(db_path)
+    assert {k: v for k, v in db.document_keys().items() if k != "uusi"} == keys_before
+    grown = db.corpus_tables()
+    db.close()
+
+    fresh = replace(settings, index_dir=tmp_path / "fresh")
+    store.update(fresh, embeddings, nlp=nlp)
+    db = SentenceDB(fresh.index_dir / "sentences.sqlite")
+    assert grown == db.corpus_tables()
+    db.close()
+
+
+def test_opening_reads_the_kept_chunk_vectors_not_chroma(
+    tmp_corpus: Path, tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    chroma = store.open_vectorstore(settings, embeddings)
+    loaded = store.load(settings, embeddings)
+    from_chroma = store._chunk_vectors(chroma, loaded.chunk_pos)
+    assert from_chroma is not None
+    assert np.array_equal(loaded.chunk_vectors, from_chroma)
+
+    def no_chroma(*_: object) -> None:
+        raise AssertionError("Chroma opened")
+
+    monkeypatch.setattr(store, "open_vectorstore", no_chroma)
+    assert np.array_equal(store.load(settings, embeddings).chunk_vectors, from_chroma)
+    # without the kept vectors (an index written before they were kept) Chroma is read
+    (settings.index_dir / "chunk_vectors.npz").unlink()
+    monkeypatch.undo()
+    assert np.array_equal(store.load(settings, embeddings).chunk_vectors, from_chroma)

@@ -1,21 +1,27 @@
 """Candidate sentences: every sentence of the retrieved passages that could answer.
 
-``SentenceIndex`` is built once per loaded index: each sentence's span (trimmed of bullets),
-stems, Finnish analysis and reading order. ``gather`` turns the retrieved passages into
-``Candidate`` sentences, one per distinct sentence of the corpus, in passage order.
+``SentenceIndex`` reads a loaded index's sentences: each sentence's span (trimmed of bullets),
+stems, Finnish analysis and reading order, computed when the answerer first looks at it.
+``gather`` turns the retrieved passages into ``Candidate`` sentences, one per distinct sentence
+of the corpus, in passage order.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ..lexical import standardize, stems, words
 from .nlp import Parsed
-from .patterns import ADDRESS_RE, PREFIX_MARK, RECORD_RE, YEAR_RE, has_name
+from .patterns import RECORD_RE, YEAR_RE, has_name
+from .tables import sentence_stems, trim_span
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 if TYPE_CHECKING:
     from ..retrieve import Passage
@@ -37,61 +43,106 @@ class Candidate:
     passage_bm25: float | None
 
 
-class SentenceIndex:
-    """The sentences of a loaded index, with what the answerer reads of each."""
+class Lazy(Generic[K, V]):
+    """A table filled one key at a time, on first use, keeping the latest ``size`` entries:
+    what the answerer reads of a 100k-chunk index is what its questions touch."""
 
-    def __init__(self, index: LoadedIndex, parsed: Sequence[Parsed]) -> None:
+    def __init__(
+        self,
+        compute: Callable[[K], V],
+        known: Callable[[K], bool] | None = None,
+        size: int = 1 << 15,
+    ) -> None:
+        self._compute = compute
+        self._known = known
+        self._size = size
+        self._cache: dict[K, V] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: K) -> V:
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        value = self._compute(key)
+        with self._lock:
+            if len(self._cache) >= self._size:
+                del self._cache[next(iter(self._cache))]
+            self._cache[key] = value
+        return value
+
+    def get(self, key: K, default: V) -> V:
+        """The value of ``key``, or ``default`` for a key the table does not have."""
+        return self[key] if self._known is None or self._known(key) else default
+
+
+class SentenceIndex:
+    """The sentences of a loaded index, with what the answerer reads of each (computed when
+    first read), and the corpus tables counted at index time."""
+
+    def __init__(self, index: LoadedIndex) -> None:
         self.index = index
+        self.tables = index.tables
         self.row_of: dict[tuple[int, int], int] = {k: r for r, k in enumerate(index.sentence_keys)}
-        self.spans: list[tuple[int, int]] = []
-        self.stems: list[frozenset[str]] = []
-        self.label_of: list[frozenset[str]] = []  # heading stems of label lines
-        self.parsed = list(parsed)
-        self.unique: list[int] = []  # one row per distinct sentence of a document
-        seen: set[tuple[str, int]] = set()
-        for chunk_pos, i in index.sentence_keys:
-            chunk = index.chunks[chunk_pos]
-            start, end = trim_span(chunk.text, *chunk.sentences[i])
-            self.spans.append((start, end))
-            sentence = chunk.text[start:end]
-            self.stems.append(frozenset(stems(standardize(sentence))))
-            # "Kh 10.10.2022 § 237" under an item's heading is about that item
-            self.label_of.append(
-                frozenset(stems(standardize(chunk.heading)))
-                if chunk.heading and is_label_line(sentence)
-                else frozenset()
-            )
-            key = (chunk.doc_id, chunk.start + start)
-            if key not in seen:
-                seen.add(key)
-                self.unique.append(len(self.spans) - 1)
-        self.chunk_stems = [frozenset(stems(c.context)) for c in index.chunks]
-        # words seen in lower case, e-mail addresses and links aside ("hanna.helaste(at)…")
-        lower = set(
-            re.findall(
-                r"\b[a-zåäö]+\b", ADDRESS_RE.sub(" ", " ".join(c.text for c in index.chunks))
-            )
+        self.doc_chunks: dict[str, list[int]] = {}  # chunk positions of each document
+        for pos, chunk in enumerate(index.chunks):
+            self.doc_chunks.setdefault(chunk.doc_id, []).append(pos)
+        self.common = index.tables.common
+        self.spans: Lazy[int, tuple[int, int]] = Lazy(self._span, size=1 << 17)
+        self.stems: Lazy[int, frozenset[str]] = Lazy(lambda r: sentence_stems(self.text(r)))
+        self.label_of: Lazy[int, frozenset[str]] = Lazy(self._label)  # heading stems of labels
+        self.parsed: Lazy[int, Parsed] = Lazy(index.sentence_parses.__getitem__)
+        self.chunk_stems: Lazy[int, frozenset[str]] = Lazy(
+            lambda pos: frozenset(stems(index.chunks[pos].context))
         )
-        self.common = frozenset(lower | {PREFIX_MARK + w[:6] for w in lower if len(w) >= 7})
-        doc_words: dict[str, list[str]] = {}
-        self.doc_years: dict[str, set[str]] = {}  # the years each document mentions
-        for c in index.chunks:
-            doc_words.setdefault(c.doc_id, []).extend(words(c.context))
-            self.doc_years.setdefault(c.doc_id, set()).update(YEAR_RE.findall(c.context))
-        self.doc_words = {d: " " + " ".join(ws) for d, ws in doc_words.items()}
-        self.doc_lemmas: dict[str, frozenset[str]] = {}
-        for row, (chunk_pos, _) in enumerate(index.sentence_keys):
-            doc = index.chunks[chunk_pos].doc_id
-            self.doc_lemmas[doc] = self.doc_lemmas.get(doc, frozenset()) | self.parsed[row].lemmas
+        known = self.doc_chunks.__contains__
+        self.doc_words: Lazy[str, str] = Lazy(self._doc_words, known, size=256)
+        self.doc_years: Lazy[str, frozenset[str]] = Lazy(self._doc_years, known, size=1024)
+        self.doc_lemmas: Lazy[str, frozenset[str]] = Lazy(self._doc_lemmas, known, size=256)
         # sentences of each document in reading order, for the sentence before a given one
-        self.doc_order: dict[str, list[tuple[int, int]]] = {}
-        for row, (chunk_pos, _) in enumerate(index.sentence_keys):
-            chunk = index.chunks[chunk_pos]
-            self.doc_order.setdefault(chunk.doc_id, []).append(
-                (chunk.start + self.spans[row][0], row)
-            )
-        for order in self.doc_order.values():
-            order.sort()
+        self.doc_order: Lazy[str, list[tuple[int, int]]] = Lazy(self._doc_order, size=256)
+
+    def _span(self, row: int) -> tuple[int, int]:
+        chunk_pos, i = self.index.sentence_keys[row]
+        chunk = self.index.chunks[chunk_pos]
+        return trim_span(chunk.text, *chunk.sentences[i])
+
+    def _label(self, row: int) -> frozenset[str]:
+        # "Kh 10.10.2022 § 237" under an item's heading is about that item
+        chunk = self.index.chunks[self.index.sentence_keys[row][0]]
+        if chunk.heading and is_label_line(self.text(row)):
+            return frozenset(stems(standardize(chunk.heading)))
+        return frozenset()
+
+    def _doc_rows(self, doc: str) -> list[int]:
+        chunks = self.index.chunks
+        rows = (
+            self.row_of.get((pos, i))
+            for pos in self.doc_chunks.get(doc, ())
+            for i in range(len(chunks[pos].sentences))
+        )
+        return [r for r in rows if r is not None]
+
+    def _doc_words(self, doc: str) -> str:
+        chunks = self.index.chunks
+        return " " + " ".join(w for pos in self.doc_chunks[doc] for w in words(chunks[pos].context))
+
+    def _doc_years(self, doc: str) -> frozenset[str]:
+        """The years the document mentions."""
+        chunks = self.index.chunks
+        return frozenset(
+            y for pos in self.doc_chunks[doc] for y in YEAR_RE.findall(chunks[pos].context)
+        )
+
+    def _doc_lemmas(self, doc: str) -> frozenset[str]:
+        return frozenset().union(*(self.parsed[row].lemmas for row in self._doc_rows(doc)))
+
+    def _doc_order(self, doc: str) -> list[tuple[int, int]]:
+        chunks = self.index.chunks
+        return sorted(
+            (chunks[self.index.sentence_keys[row][0]].start + self.spans[row][0], row)
+            for row in self._doc_rows(doc)
+        )
 
     def text(self, row: int) -> str:
         """The sentence at ``row``, as quoted."""
@@ -121,7 +172,8 @@ class SentenceIndex:
         chunk_pos, _ = self.index.sentence_keys[row]
         chunk = self.index.chunks[chunk_pos]
         order = self.doc_order[chunk.doc_id]
-        i = bisect.bisect_right(order, (chunk.start + self.spans[row][0], len(self.spans)))
+        rows = len(self.index.sentence_keys)
+        i = bisect.bisect_right(order, (chunk.start + self.spans[row][0], rows))
         return order[i][1] if i < len(order) else None
 
     def gather(self, passages: Sequence[Passage]) -> list[Candidate]:
@@ -156,15 +208,6 @@ class SentenceIndex:
                     )
                 )
         return out
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading dashes, bullets and spaces: the quote starts at the sentence's first word."""
-    while start < end and (text[start] in "-–—•*·" or text[start].isspace()):
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def is_answer_sentence(sentence: str) -> bool:

@@ -43,12 +43,9 @@ class ExtractiveAnswerer:
     def __init__(self, index: LoadedIndex, nlp: NLP, model: AnswerModel | None) -> None:
         self.nlp = nlp
         self.model = model
-        self.sentences = SentenceIndex(index, index.sentence_parses)
-        self.vocabulary = Vocabulary(
-            (self.sentences.stems[r] for r in self.sentences.unique),
-            (f"{c.title} {c.heading}" for c in index.chunks),
-            [c.context for c in index.chunks],
-        )
+        self.sentences = SentenceIndex(index)
+        tables = index.tables
+        self.vocabulary = Vocabulary(tables.stem_df, tables.sentences, tables.words)
         self.featurizer = Featurizer(self.sentences, self.vocabulary)
 
     @staticmethod

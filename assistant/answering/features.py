@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ import numpy as np
 
 from ..lexical import standardize, stems
 from . import checks
-from .candidates import Candidate, SentenceIndex, is_label_line
+from .candidates import Candidate, Lazy, SentenceIndex, is_label_line
 from .patterns import ANAPHORA, PHONE_RE, YEAR_RE, has_name, type_match
 from .question import Question, content_lemmas, places
 from .vocabulary import Vocabulary
@@ -137,15 +136,14 @@ class Featurizer:
     def __init__(self, sentences: SentenceIndex, vocabulary: Vocabulary) -> None:
         self.sentences = sentences
         self.vocabulary = vocabulary
-        doc_freq: Counter[str] = Counter()
-        for row in sentences.unique:
-            doc_freq.update(sentences.parsed[row].lemmas)
-        n = max(len(sentences.unique), 1)
-        self._lemma_idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in doc_freq.items()}
+        tables = sentences.tables
+        n = max(tables.sentences, 1)
+        self._lemma_idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in tables.lemma_df.items()}
         self._max_lemma_idf = math.log((n + 1) / 0.5)
-        self._title_stems = [
-            frozenset(stems(standardize(f"{c.title} {c.heading}"))) for c in sentences.index.chunks
-        ]
+        chunks = sentences.index.chunks
+        self._title_stems: Lazy[int, frozenset[str]] = Lazy(
+            lambda pos: frozenset(stems(standardize(f"{chunks[pos].title} {chunks[pos].heading}")))
+        )
 
     def table(
         self,
@@ -347,7 +345,7 @@ def document_years(passages: Sequence[object], sentences: SentenceIndex) -> dict
     out: dict[str, set[str]] = {}
     for p in passages:
         doc = getattr(p, "doc_id", "")
-        years = out.setdefault(doc, set(sentences.doc_years.get(doc, ())))
+        years = out.setdefault(doc, set(sentences.doc_years.get(doc, frozenset())))
         years.update(YEAR_RE.findall(getattr(p, "date", "")))
     return out
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .forest import Forest, ForestError
+
 DEFAULT_PATH = Path(__file__).with_name("answer_model.json")
 BANDS = ("high", "low", "none")
 
@@ -31,7 +33,7 @@ class AnswerModel:
     """A fitted classifier with its calibration and band thresholds."""
 
     features: tuple[str, ...]
-    booster: Any  # lightgbm.Booster
+    booster: Any  # a Forest, or LightGBM's Booster while training
     calibration_x: tuple[float, ...] = (0.0, 1.0)
     calibration_y: tuple[float, ...] = (0.0, 1.0)
     high: float = 0.5
@@ -75,8 +77,6 @@ class AnswerModel:
     @classmethod
     def load(cls, path: Path, features: Sequence[str]) -> AnswerModel:
         """Read a model written by :meth:`save`; it must have been fitted on ``features``."""
-        import lightgbm
-
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -86,7 +86,10 @@ class AnswerModel:
                 f"Vastausmalli {path} on koulutettu eri piirteillä kuin koodi laskee: "
                 "kouluta se uudelleen komennolla python -m evals.train."
             )
-        booster = lightgbm.Booster(model_str=data["booster"])
+        try:
+            booster = Forest.from_text(data["booster"])
+        except (ForestError, KeyError, ValueError) as exc:
+            raise ModelError(f"Vastausmallin {path} puita ei voi lukea: {exc}") from exc
         return cls(
             features=tuple(data["features"]),
             booster=booster,

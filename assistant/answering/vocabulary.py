@@ -13,35 +13,29 @@ import difflib
 import functools
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from ..lexical import SYNONYMS, normalize, stems, words
+from ..lexical import SYNONYMS, normalize, stems
 
 
 class Vocabulary:
     """Idf of every stem of the corpus and the lookups that map question terms onto them."""
 
     def __init__(
-        self, sentence_stems: Iterable[frozenset[str]], extra: Iterable[str], texts: Sequence[str]
+        self, stem_df: Mapping[str, int], sentences: int, corpus_words: Sequence[str]
     ) -> None:
-        """``sentence_stems``: the stems of each unique sentence (idf is over sentences);
-        ``extra``: titles and headings, vocabulary too; ``texts``: the chunks' texts."""
-        doc_freq: Counter[str] = Counter()
-        n = 0
-        for sentence in sentence_stems:
-            doc_freq.update(sentence)
-            n += 1
-        for text in extra:
-            doc_freq.update(set(stems(text)) - set(doc_freq))
-        n = max(n, 1)
-        self._idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in doc_freq.items()}
+        """``stem_df``: in how many of the corpus's ``sentences`` (distinct ones) each stem
+        occurs (title and heading stems too); ``corpus_words``: every word of the corpus,
+        sorted (:mod:`assistant.answering.tables` counts them)."""
+        n = max(sentences, 1)
+        self._idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in stem_df.items()}
         self.max_idf = math.log((n + 1) / 0.5)
         self._by_prefix: dict[str, list[str]] = {}
         for term in self._idf:
             self._by_prefix.setdefault(term[:2], []).append(term)
         self._blob = "\n".join(self._idf)
-        self._words = sorted({w for text in texts for w in words(text)})
+        self._words = corpus_words
+        self._word_blob = "\n".join(corpus_words)
         # each synonym group with, per member, the corpus stem that writes it (shortest)
         self._synonyms = [
             [(member, self._corpus_stem(member)) for member in group] for group in SYNONYMS
@@ -115,12 +109,24 @@ class Vocabulary:
             key = word[: max(4, len(word) - 1)]
         forms = [
             (w.index(key) > 0, len(w), w)
-            for w in self._words
-            if key in w
-            and len(w) - w.index(key) - len(word) <= 4  # a case ending, not a longer compound
+            for w in self._words_containing(key)
+            if len(w) - w.index(key) - len(word) <= 4  # a case ending, not a longer compound
             and (w.startswith(key) or w.index(key) >= 4)
         ]
         return stems(min(forms)[2])[0] if forms else None
+
+    def _words_containing(self, part: str) -> list[str]:
+        """The corpus words that contain ``part``, in sorted order (one scan of the blob)."""
+        blob = self._word_blob
+        found = []
+        i = blob.find(part)
+        while i >= 0:
+            start = blob.rfind("\n", 0, i) + 1
+            end = blob.find("\n", i)
+            end = len(blob) if end < 0 else end
+            found.append(blob[start:end])
+            i = blob.find(part, end)
+        return found
 
     def alternatives(self, term: str) -> frozenset[str]:
         """Corpus stems of the synonyms of a question term."""

@@ -1,0 +1,145 @@
+"""``index/sentences.sqlite``: the Finnish analysis of every sentence and the answerer's tables.
+
+An index update changes only the rows of new and removed sentences and documents, in one
+transaction (a run killed mid-way leaves the previous state). A loaded index reads one
+sentence's analysis when the answerer looks at that sentence, never all of them: at 100k
+chunks they are 400k analyses. WAL mode lets the app answer from the open index while an
+update writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from .answering.nlp import Parsed
+from .answering.tables import CorpusTables, DocumentTables
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL,
+                                      data TEXT NOT NULL);
+"""
+
+
+class SentenceDB:
+    """One open ``sentences.sqlite`` (thread-safe; writes only through :meth:`writing`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()  # a writer's transaction reads too
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A stored setting ("generation", "nlp", "tables_code", "tables")."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def parse(self, key: str) -> Parsed | None:
+        """The analysis of the sentence ``key`` (None when it has none)."""
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM parses WHERE key = ?", (key,)).fetchone()
+        return None if row is None else Parsed.from_list(json.loads(row[0]))
+
+    def parse_keys(self) -> set[str]:
+        """Keys of every analysed sentence."""
+        with self._lock:
+            return {str(k) for (k,) in self._conn.execute("SELECT key FROM parses")}
+
+    def document_keys(self) -> dict[str, str]:
+        """doc id → the key (its chunk ids' hash) its tables were counted for."""
+        with self._lock:
+            rows = self._conn.execute("SELECT doc_id, key FROM documents").fetchall()
+        return {str(d): str(k) for d, k in rows}
+
+    def all_document_tables(self) -> Iterator[DocumentTables]:
+        """Every document's tables."""
+        with self._lock:
+            rows = self._conn.execute("SELECT data FROM documents").fetchall()
+        for (data,) in rows:
+            yield DocumentTables.from_dict(json.loads(data))
+
+    def corpus_tables(self) -> CorpusTables | None:
+        """The summed tables, as the last update left them."""
+        data = self.meta("tables")
+        return None if data is None else CorpusTables.from_dict(json.loads(data))
+
+    # -- writing --------------------------------------------------------------------------
+
+    def writing(self) -> _Writer:
+        """A transaction: everything written through it lands together or not at all."""
+        return _Writer(self)
+
+
+class _Writer:
+    def __init__(self, db: SentenceDB) -> None:
+        self._db = db
+        self._conn = db._conn
+
+    def __enter__(self) -> _Writer:
+        self._db._lock.acquire()
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            self._conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self._db._lock.release()
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def put_parses(self, items: Iterable[tuple[str, Parsed]]) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO parses VALUES (?, ?)",
+            ((k, json.dumps(p.to_list(), ensure_ascii=False)) for k, p in items),
+        )
+
+    def delete_parses(self, keys: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM parses WHERE key = ?", ((k,) for k in keys))
+
+    def clear(self, table: str) -> None:
+        assert table in ("parses", "documents")
+        self._conn.execute(f"DELETE FROM {table}")
+
+    def put_document(self, doc_id: str, key: str, tables: DocumentTables) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+            (doc_id, key, json.dumps(tables.to_dict(), ensure_ascii=False)),
+        )
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM documents WHERE doc_id = ?", ((d,) for d in doc_ids))
+
+
+class Parses(Sequence[Parsed]):
+    """The analyses of a loaded index's sentences by row, read from the database on use.
+
+    A sentence whose analysis an update has just removed (the app still answering from the
+    previous index) reads as an empty analysis."""
+
+    def __init__(self, db: SentenceDB, keys: Sequence[str]) -> None:
+        self._db = db
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, row: int) -> Parsed:  # type: ignore[override]
+        return self._db.parse(self._keys[row]) or Parsed()

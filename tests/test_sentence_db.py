@@ -1,0 +1,37 @@
+"""sentences.sqlite: analyses read one at a time; an update lands whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.nlp import Entity, Parsed, Token
+from assistant.sentence_db import Parses, SentenceDB
+
+PARSED = Parsed((Token("Kunnat", "kunta", "NOUN", "nsubj", 0, "Nom"),), (Entity("ORG", 0, 1, "x"),))
+
+
+def test_a_failed_update_leaves_the_previous_state(tmp_path: Path) -> None:
+    db = SentenceDB(tmp_path / "s.sqlite")
+    with db.writing() as writer:
+        writer.put_parses([("a#0", PARSED)])
+        writer.set_meta("generation", "g1")
+    with pytest.raises(RuntimeError), db.writing() as writer:
+        writer.delete_parses(["a#0"])
+        writer.set_meta("generation", "g2")
+        raise RuntimeError("killed")
+    assert db.meta("generation") == "g1"
+    assert db.parse("a#0") == PARSED
+    db.close()
+
+
+def test_parses_are_read_by_row_and_a_removed_one_reads_empty(tmp_path: Path) -> None:
+    db = SentenceDB(tmp_path / "s.sqlite")
+    with db.writing() as writer:
+        writer.put_parses([("a#0", PARSED), ("a#1", Parsed())])
+    parses = Parses(db, ["a#1", "a#0", "b#0"])
+    assert len(parses) == 3
+    assert parses[1] == PARSED
+    assert parses[2] == Parsed()
+    assert db.parse_keys() == {"a#0", "a#1"}
