@@ -1,4 +1,5 @@
-"""``index/sentences.sqlite``: the Finnish analysis of every sentence and the answerer's tables.
+"""``index/sentences.sqlite``: the Finnish analysis of every sentence, the answerer's tables
+and each chunk's BM25 tokens.
 
 An index update changes only the rows of new and removed sentences and documents, in one
 transaction (a run killed mid-way leaves the previous state). A loaded index reads one
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL,
                                       data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (chunk_id TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
 
 
@@ -74,6 +76,12 @@ class SentenceDB:
         for (data,) in rows:
             yield DocumentTables.from_dict(json.loads(data))
 
+    def tokens(self) -> dict[str, list[str]]:
+        """chunk id → the BM25 tokens stored for it."""
+        with self._lock:
+            rows = self._conn.execute("SELECT chunk_id, data FROM tokens").fetchall()
+        return {str(c): json.loads(d) for c, d in rows}
+
     def corpus_tables(self) -> CorpusTables | None:
         """The summed tables, as the last update left them."""
         data = self.meta("tables")
@@ -115,7 +123,7 @@ class _Writer:
         self._conn.executemany("DELETE FROM parses WHERE key = ?", ((k,) for k in keys))
 
     def clear(self, table: str) -> None:
-        assert table in ("parses", "documents")
+        assert table in ("parses", "documents", "tokens")
         self._conn.execute(f"DELETE FROM {table}")
 
     def put_document(self, doc_id: str, key: str, tables: DocumentTables) -> None:
@@ -123,6 +131,15 @@ class _Writer:
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
             (doc_id, key, json.dumps(tables.to_dict(), ensure_ascii=False)),
         )
+
+    def put_tokens(self, items: Iterable[tuple[str, list[str]]]) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+            ((c, json.dumps(t, ensure_ascii=False)) for c, t in items),
+        )
+
+    def delete_tokens(self, chunk_ids: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM tokens WHERE chunk_id = ?", ((c,) for c in chunk_ids))
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         self._conn.executemany("DELETE FROM documents WHERE doc_id = ?", ((d,) for d in doc_ids))

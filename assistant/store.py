@@ -410,11 +410,11 @@ def update(
         _count_tables(db, by_doc, analysed, generation, progress)
         del analysed
         lap("tables")
+        _write_bm25(paths["bm25"], _bm25_corpus(db, chunks), generation)
+        lap("bm25")
     finally:
         db.close()
     (settings.index_dir / "parses.json").unlink(missing_ok=True)  # where analyses were kept
-    _write_bm25(paths["bm25"], chunks, generation)
-    lap("bm25")
     previous_register = None if full else _load_register(paths["register"])
     register = build_register(chunks, {d.doc_id: d for d in corpus.documents}, previous_register)
     lap("register")
@@ -614,11 +614,27 @@ def _count_tables(
         writer.set_meta("generation", generation)
 
 
-def _write_bm25(path: Path, chunks: Sequence[Chunk], generation: str) -> None:
+def _bm25_corpus(db: SentenceDB, chunks: Sequence[Chunk]) -> list[list[str]]:
+    """Each chunk's BM25 tokens: stemmed once per chunk and kept in the database (stemmed
+    again under another lexicon or lexical code)."""
+    lexicon = f"{LEXICON_ID}:{tables_code_id()}"
+    renew = db.meta("lexicon") != lexicon
+    have = {} if renew else db.tokens()
+    new = {c.chunk_id: bm25_tokens(c) for c in chunks if c.chunk_id not in have}
+    wanted = {c.chunk_id for c in chunks}
+    with db.writing() as writer:
+        if renew:
+            writer.clear("tokens")
+        writer.put_tokens(new.items())
+        writer.delete_tokens(sorted(set(have) - wanted))
+        writer.set_meta("lexicon", lexicon)
+    return [have.get(c.chunk_id) or new.get(c.chunk_id) or [""] for c in chunks]
+
+
+def _write_bm25(path: Path, corpus_tokens: Sequence[list[str]], generation: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     retriever = bm25s.BM25()
-    corpus_tokens = [bm25_tokens(c) or [""] for c in chunks]
     if corpus_tokens:
         retriever.index(corpus_tokens, show_progress=False)
     retriever.save(str(tmp))

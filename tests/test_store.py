@@ -336,8 +336,8 @@ def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
 def test_a_new_document_is_analysed_and_counted_alone(
     tmp_corpus: Path, tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An update analyses only the new document's sentences and counts only its tables; the
-    corpus tables then equal those of a build from scratch."""
+    """An update analyses only the new document's sentences, counts only its tables and stems
+    only its chunks for BM25; the corpus tables and BM25 then equal a build from scratch's."""
     from assistant.answering import tables as tables_module
     from assistant.answering.nlp import load_nlp
     from assistant.sentence_db import SentenceDB
@@ -361,8 +361,12 @@ def test_a_new_document_is_analysed_and_counted_alone(
     monkeypatch.setattr(
         store, "document_tables", lambda c, p: counted.append(len(c)) or real_count(c, p)
     )
+    stemmed: list[str] = []
+    real_tokens = store.bm25_tokens
+    monkeypatch.setattr(store, "bm25_tokens", lambda c: stemmed.append(c.doc_id) or real_tokens(c))
     store.update(settings, embeddings, nlp=nlp)
     monkeypatch.undo()
+    assert stemmed and set(stemmed) == {"uusi"}
     assert analysed and all(
         text in (tmp_corpus / "uusi.md").read_text("utf-8") for text in analysed
     )
@@ -377,6 +381,9 @@ def test_a_new_document_is_analysed_and_counted_alone(
     db = SentenceDB(fresh.index_dir / "sentences.sqlite")
     assert grown == db.corpus_tables()
     db.close()
+    ours, theirs = store.load(settings, embeddings, nlp), store.load(fresh, embeddings, nlp)
+    question = ["kunt", "yhteistyö", "sopimuks"]
+    assert np.array_equal(ours.bm25.get_scores(question), theirs.bm25.get_scores(question))
 
 
 def test_opening_reads_the_kept_chunk_vectors_not_chroma(
