@@ -607,9 +607,11 @@ def _count_tables(
             writer.put_document(doc_id, key, document_tables(doc_chunks, parses))
             if progress and (done % 16 == 15 or done == len(todo) - 1):
                 progress("Lasketaan vastaustaulukoita", done + 1, len(todo))
-        writer.delete_documents(sorted(set(counted) - set(by_doc)))
-        tables = merge(db.all_document_tables())
-        writer.set_meta("tables", json.dumps(tables.to_dict(), ensure_ascii=False))
+        removed = sorted(set(counted) - set(by_doc))
+        writer.delete_documents(removed)
+        if todo or removed or not counted or db.meta("tables") is None:
+            tables = merge(db.all_document_tables())
+            writer.set_meta("tables", json.dumps(tables.to_dict(), ensure_ascii=False))
         writer.set_meta("tables_code", tables_code_id())
         writer.set_meta("generation", generation)
 
