@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -1275,6 +1275,7 @@ def statement(row: Row) -> str:
     return f"{_fi_date(row.date)}: {row.what}"
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_plural(actor: str) -> bool:
     last = actor.split()[-1].lower() if actor.split() else ""
     return any(last == o.plural.lower() or last.endswith(o.plural.lower()) for o in _ORGS) and (
@@ -1313,11 +1314,11 @@ def _lookup(reg: Register, question: str, today: date) -> list[RegisterHit]:
         return []
     hits: list[RegisterHit] = []
     if _Q_CONTACT.search(q):
-        hits = _lookup_contacts(reg, q, qstems)
+        hits = _lookup_contacts(reg, q)
     elif _Q_RESP.search(q) and (_find_tasks(_tokens(q)) or _find_orgs(_tokens(q))):
         hits = _lookup_responsibilities(reg, q, today)
     if not hits and _Q_ROLE.search(q):
-        hits = _lookup_roles(reg, q, qstems)
+        hits = _lookup_roles(reg, q)
     return hits
 
 
@@ -1338,25 +1339,50 @@ def _names_in(q: str, persons: Iterable[str]) -> set[str]:
     return out
 
 
-def _role_org_score(role: Role, q: str) -> float:
-    """How well a role row fits the role and organisation words of the question."""
-    toks = _tokens(q)
-    q_roles = [stem(t.low) for t in toks if _role_stem_word(t.low)]
-    role_ok = any(_stem_match(stem(role.role), r) for r in q_roles)
-    if not role_ok:
-        return 0.0
-    score = 1.0
-    org_words = _content_stems(role.organisation)
-    q_other = [
-        t.stem for t in toks if not _role_stem_word(t.low) and t.low not in _STOP and len(t.low) > 2
-    ]
-    q_org = [s for s in q_other if _org_of(s) or any(_stem_match(s, o) for o in org_words)]
-    if q_org:
+@dataclass(frozen=True)
+class _RoleQuery:
+    """The role and organisation words of a question, split once so that scoring each of
+    the register's role rows costs a few stem comparisons."""
+
+    roles: tuple[str, ...]  # stems of the question's role words ("johtaja", "päällikkö")
+    orgs: tuple[str, ...]  # its other content stems that name an organisation type
+    other: tuple[str, ...]  # its remaining content stems
+
+    @classmethod
+    def of(cls, q: str) -> _RoleQuery:
+        """Split the question ``q``."""
+        toks = _tokens(q)
+        roles = tuple(stem(t.low) for t in toks if _role_stem_word(t.low))
+        content = [
+            t.stem
+            for t in toks
+            if not _role_stem_word(t.low) and t.low not in _STOP and len(t.low) > 2
+        ]
+        orgs = tuple(s for s in content if _org_of(s))
+        return cls(roles, orgs, tuple(s for s in content if not _org_of(s)))
+
+    def score(self, role: Role) -> float:
+        """How well ``role`` fits the question's role and organisation words (0: not at all)."""
+        if not _role_matches(stem(role.role), self.roles):
+            return 0.0
+        org_words = _org_stems(role.organisation)
+        q_org = [*self.orgs, *(s for s in self.other if any(_stem_match(s, o) for o in org_words))]
+        if not q_org:
+            return 1.0
         matched = sum(1 for s in q_org if any(_stem_match(s, o) for o in org_words))
         if matched == 0:
             return 0.0
-        score += matched / max(len(q_org), 1)
-    return score
+        return 1.0 + matched / len(q_org)
+
+
+@lru_cache(maxsize=1 << 16)
+def _role_matches(role_stem: str, q_roles: tuple[str, ...]) -> bool:
+    return any(_stem_match(role_stem, r) for r in q_roles)
+
+
+@cache
+def _org_stems(organisation: str) -> tuple[str, ...]:
+    return tuple(_content_stems(organisation))
 
 
 def _role_stem_word(low: str) -> bool:
@@ -1366,29 +1392,31 @@ def _role_stem_word(low: str) -> bool:
     )
 
 
-def _lookup_roles(reg: Register, q: str, qstems: list[str]) -> list[RegisterHit]:
+def _lookup_roles(reg: Register, q: str) -> list[RegisterHit]:
     named = _names_in(q, {r.person for r in reg.roles})
+    query = _RoleQuery.of(q)
     hits: list[RegisterHit] = []
     for role in reg.roles:
         if named:
             if role.person not in named:
                 continue
-            score = 1.0 + _role_org_score(role, q)
+            score = 1.0 + query.score(role)
         else:
-            score = _role_org_score(role, q)
+            score = query.score(role)
             if score <= 0:
                 continue
         hits.append(RegisterHit("roles", role, score, statement(role)))
     return _best_unique(hits)
 
 
-def _lookup_contacts(reg: Register, q: str, qstems: list[str]) -> list[RegisterHit]:
+def _lookup_contacts(reg: Register, q: str) -> list[RegisterHit]:
     persons = {c.person for c in reg.contacts}
     named = _names_in(q, persons)
     if not named:
-        role_hits = [r for r in reg.roles if _role_org_score(r, q) > 0]
-        best = max((_role_org_score(r, q) for r in role_hits), default=0.0)
-        named = {r.person for r in role_hits if _role_org_score(r, q) == best}
+        query = _RoleQuery.of(q)
+        scores = [(query.score(r), r.person) for r in reg.roles]
+        best = max((score for score, _ in scores), default=0.0)
+        named = {person for score, person in scores if score > 0 and score == best}
     want_email = re.search(r"sähköpost|e-?mail", q, re.I) is not None
     hits = []
     for c in reg.contacts:
@@ -1438,6 +1466,7 @@ def _lookup_responsibilities(reg: Register, q: str, today: date) -> list[Registe
     return _best_unique(hits)
 
 
+@lru_cache(maxsize=1 << 14)
 def _actor_head(actor: str) -> str:
     if actor.endswith(SHARED_MARK):
         return "yhdyspinta"
