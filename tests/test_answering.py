@@ -34,6 +34,20 @@ def test_spacy_with_voikko_gives_lemmas_parse_and_entities(fi: nlp_module.NLP) -
     assert Parsed.from_list(parsed.to_list()) == parsed
 
 
+def test_skipping_the_word_probabilities_changes_no_analysis(fi: nlp_module.NLP) -> None:
+    import spacy
+
+    assert not fi._nlp.vocab.lookups.tables  # the 500,000-row table is not loaded
+    full = nlp_module.NLP(STATUS_FULL, "full", spacy.load(nlp_module.MODEL), True)
+    texts = [
+        "Keski-Suomen hyvinvointialue vastaa sosiaali- ja terveyspalveluista 1.1.2023 alkaen.",
+        "Kunnanhallitus esittää valtuustolle, että sopimus hyväksytään (Kh 10.11.2025 § 239).",
+        "Lisätietoja antaa maakuntajohtaja Pekka Hokkanen, puh. 040 123 4567.",
+        "Kuka vastasi pelastustoimesta Jämsässä vuonna 2022?",
+    ]
+    assert list(fi.pipe(texts)) == list(full.pipe(texts))
+
+
 def test_question_focus_keeps_whose_it_is(fi: nlp_module.NLP) -> None:
     parsed = fi.analyze("Kuka toimii Keski-Suomen liiton maakuntajohtajana?")
     focus = dict(focus_nouns(parsed))
