@@ -22,7 +22,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -113,6 +113,10 @@ _ROW_TYPES: dict[str, type] = {
     "events": Event,
 }
 
+_VALUE_FIELDS = {
+    cls: tuple(f.name for f in fields(cls) if f.name != "citation") for cls in _ROW_TYPES.values()
+}
+
 
 def _kind_of(row: Row) -> str:
     for kind, cls in _ROW_TYPES.items():
@@ -122,7 +126,8 @@ def _kind_of(row: Row) -> str:
 
 
 def _row_to_dict(row: Row) -> dict[str, Any]:
-    return {"kind": _kind_of(row), **asdict(row)}
+    values = {name: getattr(row, name) for name in _VALUE_FIELDS[type(row)]}
+    return {"kind": _kind_of(row), **values, "citation": dict(vars(row.citation))}
 
 
 def _row_from_dict(data: Mapping[str, Any]) -> Row:
@@ -134,9 +139,9 @@ def _row_from_dict(data: Mapping[str, Any]) -> Row:
 
 
 def _row_key(row: Row) -> tuple[Any, ...]:
-    values = asdict(row)
-    cit = values.pop("citation")
-    return (_kind_of(row), cit["doc_id"], cit["quote"], *values.values())
+    cit = row.citation
+    values = (getattr(row, name) for name in _VALUE_FIELDS[type(row)])
+    return (_kind_of(row), cit.doc_id, cit.quote, *values)
 
 
 @dataclass(frozen=True)

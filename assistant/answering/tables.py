@@ -120,14 +120,17 @@ class CorpusTables:
         return cls(**{**data, "common": frozenset(data["common"])})
 
 
-def merge(documents: Iterable[DocumentTables]) -> CorpusTables:
-    """Sum the documents' tables into the corpus's."""
-    n = 0
-    stem_df: Counter[str] = Counter()
-    lemma_df: Counter[str] = Counter()
-    headings: set[str] = set()
-    lower: set[str] = set()
-    all_words: set[str] = set()
+def total(
+    documents: Iterable[DocumentTables], start: DocumentTables | None = None
+) -> DocumentTables:
+    """Sum documents' tables (onto ``start``, an earlier sum): counts add, word lists unite.
+    Adding documents to a kept sum is what lets an update count a new document alone."""
+    n = start.sentences if start else 0
+    stem_df: Counter[str] = Counter(start.stem_df if start else {})
+    lemma_df: Counter[str] = Counter(start.lemma_df if start else {})
+    headings: set[str] = set(start.heading_stems if start else ())
+    lower: set[str] = set(start.lower if start else ())
+    all_words: set[str] = set(start.words if start else ())
     for doc in documents:
         n += doc.sentences
         stem_df.update(doc.stem_df)
@@ -135,15 +138,33 @@ def merge(documents: Iterable[DocumentTables]) -> CorpusTables:
         headings.update(doc.heading_stems)
         lower.update(doc.lower)
         all_words.update(doc.words)
-    for stem in headings - set(stem_df):
-        stem_df[stem] = 1  # titles and headings are vocabulary too
-    return CorpusTables(
+    return DocumentTables(
         sentences=n,
         stem_df=dict(sorted(stem_df.items())),
         lemma_df=dict(sorted(lemma_df.items())),
-        common=frozenset(lower | {PREFIX_MARK + w[:6] for w in lower if len(w) >= 7}),
+        heading_stems=sorted(headings),
+        lower=sorted(lower),
         words=sorted(all_words),
     )
+
+
+def finish(summed: DocumentTables) -> CorpusTables:
+    """The corpus tables of the documents ``summed`` by :func:`total`."""
+    stem_df = dict(summed.stem_df)
+    for stem in set(summed.heading_stems) - set(stem_df):
+        stem_df[stem] = 1  # titles and headings are vocabulary too
+    return CorpusTables(
+        sentences=summed.sentences,
+        stem_df=dict(sorted(stem_df.items())),
+        lemma_df=summed.lemma_df,
+        common=frozenset(summed.lower + [PREFIX_MARK + w[:6] for w in summed.lower if len(w) >= 7]),
+        words=summed.words,
+    )
+
+
+def merge(documents: Iterable[DocumentTables]) -> CorpusTables:
+    """Sum the documents' tables into the corpus's."""
+    return finish(total(documents))
 
 
 def tables_code_id() -> str:

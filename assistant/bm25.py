@@ -1,0 +1,78 @@
+"""The BM25 index, built with numpy.
+
+bm25s scores every document in a Python loop (a ``Counter`` per document), about 4 s at 26k
+chunks; an update that adds one document rebuilds the whole index, so that loop was most of
+the cost of adding a document. :class:`NumpyBM25` computes the same matrix with array
+operations: the same scores, bit for bit, in the same order (tests compare with bm25s), and
+saved and loaded by bm25s as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import bm25s
+import numpy as np
+
+
+class NumpyBM25(bm25s.BM25):
+    """``bm25s.BM25`` (Lucene variant, its defaults) with a vectorised index build."""
+
+    def build_index_from_ids(
+        self,
+        unique_token_ids: list[int],
+        corpus_token_ids: list[list[int]],
+        show_progress: bool = True,
+        leave_progress: bool = False,
+    ) -> dict[str, Any]:
+        """The score matrix in CSC form, as bm25s's own method returns it."""
+        if self.method != "lucene" or self.idf_method not in (None, "lucene"):
+            return super().build_index_from_ids(
+                unique_token_ids, corpus_token_ids, show_progress, leave_progress
+            )
+        n_docs, n_vocab = len(corpus_token_ids), len(unique_token_ids)
+        lengths = np.fromiter(map(len, corpus_token_ids), dtype=np.int64, count=n_docs)
+        avg_doc_len = lengths.mean()
+        tokens = np.fromiter(
+            itertools.chain.from_iterable(corpus_token_ids), np.int64, int(lengths.sum())
+        )
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        # one entry per (token, document), sorted by token then document: the CSC order
+        pairs, tf = np.unique(tokens * n_docs + docs, return_counts=True)
+        cols, rows = np.divmod(pairs, n_docs)
+        df = np.bincount(cols, minlength=n_vocab)
+        idf = _lucene_idf(df, n_docs).astype(self.dtype)
+        # bm25s: tf / (k1 * ((1 - b) + b * l_d / l_avg) + tf), in float64 per document
+        norm = self.k1 * ((1 - self.b) + self.b * lengths.astype(np.float64) / avg_doc_len)
+        tf64 = tf.astype(self.dtype).astype(np.float64)
+        scores = (idf[cols].astype(np.float64) * (tf64 / (norm[rows] + tf64))).astype(self.dtype)
+        indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        self.nonoccurrence_array = None
+        return {
+            "data": scores,
+            "indices": rows.astype(self.int_dtype),
+            "indptr": indptr,
+            "num_docs": n_docs,
+        }
+
+
+def _lucene_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """log(1 + (N - df + 0.5) / (df + 0.5)) with libm's log (as bm25s computes it), once per
+    distinct document frequency; 0 for tokens no document contains."""
+    values, where = np.unique(df, return_inverse=True)
+    logs = np.array(
+        [math.log(1 + (n_docs - int(d) + 0.5) / (int(d) + 0.5)) if d else 0.0 for d in values]
+    )
+    return logs[where]
+
+
+def build(corpus_tokens: Sequence[list[str]]) -> bm25s.BM25:
+    """A BM25 index over the tokenised chunks (empty when there are none)."""
+    retriever = NumpyBM25()
+    if corpus_tokens:
+        retriever.index(list(corpus_tokens), show_progress=False)
+    return retriever
