@@ -1371,13 +1371,12 @@ class _RoleQuery:
         if not _role_matches(stem(role.role), self.roles):
             return 0.0
         org_words = _org_stems(role.organisation)
-        q_org = [*self.orgs, *(s for s in self.other if any(_stem_match(s, o) for o in org_words))]
-        if not q_org:
+        other = sum(1 for s in self.other if any(_stem_match(s, o) for o in org_words))
+        asked = len(self.orgs) + other  # the question's words about an organisation
+        if not asked:
             return 1.0
-        matched = sum(1 for s in q_org if any(_stem_match(s, o) for o in org_words))
-        if matched == 0:
-            return 0.0
-        return 1.0 + matched / len(q_org)
+        matched = other + sum(1 for s in self.orgs if any(_stem_match(s, o) for o in org_words))
+        return 1.0 + matched / asked if matched else 0.0
 
 
 @lru_cache(maxsize=1 << 16)
@@ -1385,7 +1384,7 @@ def _role_matches(role_stem: str, q_roles: tuple[str, ...]) -> bool:
     return any(_stem_match(role_stem, r) for r in q_roles)
 
 
-@cache
+@lru_cache(maxsize=1 << 14)
 def _org_stems(organisation: str) -> tuple[str, ...]:
     return tuple(_content_stems(organisation))
 
