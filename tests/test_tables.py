@@ -7,9 +7,10 @@ from collections import Counter
 from assistant.answering.tables import (
     CorpusTables,
     DocumentTables,
+    finish,
     lower_words,
-    merge,
     sentence_stems,
+    total,
     trim_span,
 )
 from assistant.lexical import stems, words
@@ -45,7 +46,9 @@ def _doc(sentences: int, stem_df: dict[str, int], headings: list[str]) -> Docume
 
 
 def test_merge_adds_documents_and_counts_a_heading_only_stem_once() -> None:
-    merged = merge([_doc(2, {"kunt": 2}, ["otsikko", "kunt"]), _doc(3, {"kunt": 1}, ["otsikko"])])
+    merged = finish(
+        total([_doc(2, {"kunt": 2}, ["otsikko", "kunt"]), _doc(3, {"kunt": 1}, ["otsikko"])])
+    )
     assert merged.sentences == 5
     assert merged.stem_df == {"kunt": 3, "otsikko": 1}
     assert merged.lemma_df == {"kunta": 2}

@@ -4,7 +4,7 @@ The answerer weighs question terms by idf over the corpus's distinct sentences (
 lemmas), tells names from common words by the words the corpus writes in lower case, and maps
 misspellings onto the words the corpus uses. Counting those over every sentence when an index
 is opened takes minutes at 100k chunks, so ``document_tables`` counts each document once when it
-is indexed (kept while the document is unchanged) and ``merge`` sums them into the
+is indexed (kept while the document is unchanged), ``total`` sums them and ``finish`` makes the
 ``CorpusTables`` a loaded index reads.
 """
 
@@ -160,11 +160,6 @@ def finish(summed: DocumentTables) -> CorpusTables:
         common=frozenset(summed.lower + [PREFIX_MARK + w[:6] for w in summed.lower if len(w) >= 7]),
         words=summed.words,
     )
-
-
-def merge(documents: Iterable[DocumentTables]) -> CorpusTables:
-    """Sum the documents' tables into the corpus's."""
-    return finish(total(documents))
 
 
 def tables_code_id() -> str:
