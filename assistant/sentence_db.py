@@ -1,11 +1,11 @@
-"""``index/sentences.sqlite``: the Finnish analysis of every sentence, the answerer's tables
-and each chunk's BM25 tokens.
+"""``index/sentences.sqlite``: the vector and Finnish analysis of every sentence, the
+answerer's tables and each chunk's BM25 tokens.
 
 An index update changes only the rows of new and removed sentences and documents, in one
 transaction (a run killed mid-way leaves the previous state). A loaded index reads one
-sentence's analysis when the answerer looks at that sentence, never all of them: at 100k
-chunks they are 400k analyses. WAL mode lets the app answer from the open index while an
-update writes.
+sentence's vector and analysis when the answerer looks at that sentence, never all of them:
+at 100k chunks they are 480k sentences, 740 MB of float32 vectors. WAL mode lets the app
+answer from the open index while an update writes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from .answering.nlp import Parsed
 from .answering.tables import CorpusTables, DocumentTables
@@ -25,7 +27,10 @@ CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL,
                                       data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (chunk_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
+_VECTOR_DTYPE = np.dtype("<f4")
+_MAX_PARAMS = 500  # keys per SELECT ... IN (...)
 
 
 class SentenceDB:
@@ -57,6 +62,23 @@ class SentenceDB:
         with self._lock:
             row = self._conn.execute("SELECT data FROM parses WHERE key = ?", (key,)).fetchone()
         return None if row is None else Parsed.from_list(json.loads(row[0]))
+
+    def vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``keys`` (float32; keys without one are left out)."""
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), _MAX_PARAMS):
+                batch = keys[start : start + _MAX_PARAMS]
+                marks = ",".join("?" * len(batch))
+                query = f"SELECT key, data FROM vectors WHERE key IN ({marks})"
+                for key, data in self._conn.execute(query, batch):
+                    found[str(key)] = np.frombuffer(data, dtype=_VECTOR_DTYPE)
+        return found
+
+    def vector_keys(self) -> set[str]:
+        """Keys of every sentence with a stored vector."""
+        with self._lock:
+            return {str(k) for (k,) in self._conn.execute("SELECT key FROM vectors")}
 
     def parse_keys(self) -> set[str]:
         """Keys of every analysed sentence."""
@@ -122,8 +144,17 @@ class _Writer:
     def delete_parses(self, keys: Sequence[str]) -> None:
         self._conn.executemany("DELETE FROM parses WHERE key = ?", ((k,) for k in keys))
 
+    def put_vectors(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+            zip(keys, (v.tobytes() for v in np.asarray(vectors, dtype=_VECTOR_DTYPE)), strict=True),
+        )
+
+    def delete_vectors(self, keys: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM vectors WHERE key = ?", ((k,) for k in keys))
+
     def clear(self, table: str) -> None:
-        assert table in ("parses", "documents", "tokens")
+        assert table in ("parses", "documents", "tokens", "vectors")
         self._conn.execute(f"DELETE FROM {table}")
 
     def put_document(self, doc_id: str, key: str, tables: DocumentTables) -> None:
@@ -151,12 +182,34 @@ class Parses(Sequence[Parsed]):
     A sentence whose analysis an update has just removed (the app still answering from the
     previous index) reads as an empty analysis."""
 
-    def __init__(self, db: SentenceDB, keys: Sequence[str]) -> None:
+    def __init__(self, db: SentenceDB, key_of: Callable[[int], str], size: int) -> None:
         self._db = db
-        self._keys = keys
+        self._key_of = key_of
+        self._size = size
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self._size
 
     def __getitem__(self, row: int) -> Parsed:  # type: ignore[override]
-        return self._db.parse(self._keys[row]) or Parsed()
+        return self._db.parse(self._key_of(row)) or Parsed()
+
+
+class Vectors:
+    """The vectors of a loaded index's sentences by row, read from the database on use
+    (``vectors[rows]`` is a float32 array, one row per requested row).
+
+    A sentence whose vector an update has just removed reads as zeros: no similarity."""
+
+    def __init__(self, db: SentenceDB, key_of: Callable[[int], str], dim: int) -> None:
+        self._db = db
+        self._key_of = key_of
+        self.dim = dim
+
+    def __getitem__(self, rows: Sequence[int]) -> np.ndarray:
+        keys = [self._key_of(r) for r in rows]
+        found = self._db.vectors(keys)
+        out = np.zeros((len(keys), self.dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            if key in found:
+                out[i] = found[key]
+        return out

@@ -42,7 +42,7 @@ from .ingest import Document, load_corpus
 from .lexical import LEXICON_ID, stems, with_prefixes
 from .metadata import metadata_id
 from .register import Register, build_register
-from .sentence_db import Parses, SentenceDB
+from .sentence_db import Parses, SentenceDB, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ Progress = Callable[[str, int, int], None]
 COLLECTION = "chunks"
 MANIFEST_VERSION = 1
 _EMBED_BATCH = 32
+_COMMIT_ROWS = 1024  # sentence vectors written per transaction
 
 
 class IndexBuildError(RuntimeError):
@@ -108,8 +109,8 @@ class LoadedIndex:
     documents: dict[str, DocumentInfo]
     chunks: list[Chunk]
     chunk_pos: dict[str, int]
-    sentence_keys: list[tuple[int, int]]  # (chunk position, sentence ordinal) per vector row
-    sentence_vectors: np.ndarray
+    sentence_keys: list[tuple[int, int]]  # (chunk position, sentence ordinal) per sentence row
+    sentence_vectors: Vectors  # each sentence's vector, same rows (read on use)
     sentence_parses: Sequence[Parsed]  # Finnish analysis of each sentence, same rows (lazy)
     tables: CorpusTables  # what the answerer counts over the whole corpus
     bm25: bm25s.BM25
@@ -125,7 +126,7 @@ def _paths(index_dir: Path) -> dict[str, Path]:
     return {
         "manifest": index_dir / "manifest.json",
         "chunks": index_dir / "chunks.json",
-        "sentences": index_dir / "sentences.npz",
+        "legacy_sentences": index_dir / "sentences.npz",  # vectors before sentences.sqlite
         "chunk_vectors": index_dir / "chunk_vectors.npz",
         "db": index_dir / "sentences.sqlite",
         "bm25": index_dir / "bm25",
@@ -406,17 +407,13 @@ def update(
         },
     )
     lap("chunking")
-    old_sentences = None if full else _load_vectors(paths["sentences"])
-    lap("vectors")
-    keys, vectors = _sentence_vectors(chunks, embeddings, old_sentences, progress)
-    del old_sentences
-    lap("embed_sentences")
-    _save_npz(paths["sentences"], keys, vectors, generation)
-    del vectors
-    lap("vectors")
+    keys, texts = _sentences(chunks)
     db = SentenceDB(paths["db"])
     try:
-        analysed = _analyse(db, chunks, nlp, full, progress)
+        _embed_sentences(
+            db, keys, texts, embeddings, full, paths["legacy_sentences"], lap, progress
+        )
+        analysed = _analyse(db, keys, texts, nlp, full, progress)
         lap("nlp")
         _count_tables(db, by_doc, analysed, generation, progress)
         del analysed
@@ -547,35 +544,64 @@ def _sentences(chunks: Sequence[Chunk]) -> tuple[list[str], list[str]]:
     return keys, [c.text[a:b] for c in chunks for a, b in c.sentences]
 
 
-def _sentence_vectors(
-    chunks: Sequence[Chunk],
+def _embed_sentences(
+    db: SentenceDB,
+    keys: Sequence[str],
+    texts: Sequence[str],
     embeddings: AnyEmbeddings,
-    previous: dict[str, np.ndarray] | None,
+    full: bool,
+    legacy: Path,
+    lap: Callable[[str], None],
     progress: Progress | None,
-) -> tuple[list[str], np.ndarray]:
-    """Key and vector of every sentence of ``chunks``: kept ones from ``previous``, the rest
-    embedded."""
-    keys, texts = _sentences(chunks)
-    previous = previous or {}
-    todo = [i for i, k in enumerate(keys) if k not in previous]
-    vectors = np.zeros((len(keys), embeddings.dim), dtype=np.float32)
-    for i, k in enumerate(keys):
-        if k in previous:
-            vectors[i] = previous[k]
-    for start in range(0, len(todo), _EMBED_BATCH):
-        rows = todo[start : start + _EMBED_BATCH]
-        vectors[rows] = embeddings.embed_array([texts[r] for r in rows])
-        if progress:
-            progress("Upotetaan lauseita", min(start + len(rows), len(todo)), len(todo))
-    return keys, vectors
+) -> None:
+    """Embed the sentences without a stored vector (all of them on a full build or under
+    another model) and drop the vectors of removed sentences. Batches are committed as they
+    are embedded, so an interrupted build resumes where it stopped. The vectors an older
+    index kept in ``sentences.npz`` move into the database rather than being embedded
+    again. Embedding time goes to the stage "embed_sentences", reading and writing to
+    "vectors"."""
+    renew = full or db.meta("vectors") != embeddings.model_id
+    have = set() if renew else db.vector_keys()
+    with db.writing() as writer:
+        if renew:
+            writer.clear("vectors")
+        writer.delete_vectors(sorted(have - set(keys)))
+        if legacy.exists() and not full:
+            kept = _load_vectors(legacy) or {}
+            moved = [k for k in keys if k in kept and k not in have]
+            if moved:
+                writer.put_vectors(moved, np.stack([kept[k] for k in moved]))
+            have.update(moved)
+            del kept
+        writer.set_meta("vectors", embeddings.model_id)
+    legacy.unlink(missing_ok=True)
+    todo = [i for i, k in enumerate(keys) if k not in have]
+    lap("vectors")
+    for start in range(0, len(todo), _COMMIT_ROWS):
+        rows = todo[start : start + _COMMIT_ROWS]
+        vectors = np.zeros((len(rows), embeddings.dim), dtype=np.float32)
+        for at in range(0, len(rows), _EMBED_BATCH):
+            batch = rows[at : at + _EMBED_BATCH]
+            vectors[at : at + len(batch)] = embeddings.embed_array([texts[r] for r in batch])
+            if progress:
+                progress("Upotetaan lauseita", start + at + len(batch), len(todo))
+        lap("embed_sentences")
+        with db.writing() as writer:
+            writer.put_vectors([keys[r] for r in rows], vectors)
+        lap("vectors")
 
 
 def _analyse(
-    db: SentenceDB, chunks: Sequence[Chunk], nlp: NLP, full: bool, progress: Progress | None
+    db: SentenceDB,
+    keys: Sequence[str],
+    texts: Sequence[str],
+    nlp: NLP,
+    full: bool,
+    progress: Progress | None,
 ) -> dict[str, Parsed]:
-    """Analyse the sentences not analysed yet (all of them on a full build or another
-    analyser) and drop those of removed chunks. Returns the new analyses by sentence key."""
-    keys, texts = _sentences(chunks)
+    """Analyse the sentences (``keys``, ``texts``) not analysed yet (all of them on a full
+    build or another analyser) and drop those of removed chunks. Returns the new analyses by
+    sentence key."""
     renew = full or db.meta("nlp") != nlp.model_id
     have = set() if renew else db.parse_keys()
     todo = [i for i, k in enumerate(keys) if k not in have]
@@ -699,8 +725,11 @@ def index_status(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None 
         or manifest.get("metadata") != metadata_id()
     ):
         return "stale"
-    if not _read_derived(paths).in_step(manifest["generation"]):
+    derived = _read_derived(paths)
+    if not derived.in_step(manifest["generation"]):
         return "broken"
+    if derived.vectors_model != embeddings.model_id:  # kept in sentences.npz before
+        return "stale"
     corpus = load_corpus(settings.corpus_dir)
     on_disk = {d.doc_id: (d.sha256, _meta_digest(d)) for d in corpus.documents}
     indexed = {k: (v["sha256"], v.get("meta")) for k, v in manifest["documents"].items()}
@@ -716,9 +745,7 @@ class _Derived:
     chunks: dict[str, Any] | None
     register: dict[str, Any] | None
     db_generation: str | None  # of sentences.sqlite (analyses and answer tables)
-    sentence_keys: list[str]
-    sentence_vectors: np.ndarray | None
-    sentences_generation: str | None
+    vectors_model: str | None  # the model of the sentence vectors in sentences.sqlite
     bm25_generation: str | None
 
     def in_step(self, generation: str) -> bool:
@@ -729,38 +756,28 @@ class _Derived:
             self.chunks.get("generation")
             == self.register.get("generation")
             == self.db_generation
-            == self.sentences_generation
             == self.bm25_generation
             == generation
         )
 
 
 def _read_derived(paths: dict[str, Path]) -> _Derived:
-    keys: list[str] = []
-    vectors = sentences_generation = bm25_generation = None
-    try:
-        with np.load(paths["sentences"], allow_pickle=False) as npz:
-            keys = npz["keys"].tolist()
-            vectors = np.asarray(npz["vectors"], dtype=np.float32)
-            sentences_generation = str(npz["generation"])
-    except (OSError, ValueError, KeyError):
-        pass
+    bm25_generation = None
     try:
         bm25_generation = (paths["bm25"] / "generation.txt").read_text(encoding="utf-8")
     except OSError:
         pass
-    db_generation = None
+    db_generation = vectors_model = None
     if paths["db"].exists():
         db = SentenceDB(paths["db"])
         db_generation = db.meta("generation")
+        vectors_model = db.meta("vectors")
         db.close()
     return _Derived(
         chunks=_read_json(paths["chunks"]),
         register=_read_json(paths["register"]),
         db_generation=db_generation,
-        sentence_keys=keys,
-        sentence_vectors=vectors,
-        sentences_generation=sentences_generation,
+        vectors_model=vectors_model,
         bm25_generation=bm25_generation,
     )
 
@@ -778,6 +795,7 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         or manifest.get("nlp") != nlp.model_id
         or manifest.get("metadata") != metadata_id()
         or not derived.in_step(manifest.get("generation", ""))
+        or derived.vectors_model != embeddings.model_id
     ):
         update(settings, embeddings, nlp=nlp)
         manifest = _read_json(paths["manifest"])
@@ -800,21 +818,22 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         derived = _read_derived(paths)
     assert derived.chunks is not None and chunk_vectors is not None
     assert derived.register is not None
-    assert derived.sentence_vectors is not None
     db = SentenceDB(paths["db"])
     tables = db.corpus_tables()
     assert tables is not None
-    sentence_keys = []
-    for key in derived.sentence_keys:
-        chunk_id, _, i = key.rpartition("#")
-        sentence_keys.append((chunk_pos[chunk_id], int(i)))
+    sentence_keys = [(pos, i) for pos, c in enumerate(chunks) for i in range(len(c.sentences))]
+
+    def key_of(row: int) -> str:
+        pos, i = sentence_keys[row]
+        return _sentence_key(chunks[pos], i)
+
     return LoadedIndex(
         documents={d["doc_id"]: DocumentInfo(**d) for d in derived.chunks["documents"]},
         chunks=chunks,
         chunk_pos=chunk_pos,
         sentence_keys=sentence_keys,
-        sentence_vectors=derived.sentence_vectors,
-        sentence_parses=Parses(db, derived.sentence_keys),
+        sentence_vectors=Vectors(db, key_of, embeddings.dim),
+        sentence_parses=Parses(db, key_of, len(sentence_keys)),
         tables=tables,
         bm25=bm25s.BM25.load(str(paths["bm25"])),
         register=Register.from_dict(derived.register),

@@ -19,6 +19,7 @@ from assistant import Settings, store
 from assistant.chunking import chunk_document
 from assistant.embeddings import E5Embeddings
 from assistant.ingest import load_corpus
+from assistant.sentence_db import SentenceDB
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,10 +97,48 @@ def test_incremental_add_change_delete(tmp_corpus: Path, tmp_path: Path, embeddi
 
     loaded = store.load(settings, embeddings)
     assert [c.chunk_id for c in loaded.chunks] == [c for ids in want.values() for c in ids]
-    assert loaded.sentence_vectors.shape == (
-        sum(len(c.sentences) for c in loaded.chunks),
-        embeddings.dim,
+    # every sentence's vector is its own text's, and removed sentences' vectors are gone
+    keys, texts = store._sentences(loaded.chunks)
+    sample = list(range(0, len(keys), max(1, len(keys) // 12)))
+    assert np.allclose(
+        loaded.sentence_vectors[sample],
+        embeddings.embed_array([texts[r] for r in sample]),
+        atol=1e-5,
     )
+    db = SentenceDB(settings.index_dir / "sentences.sqlite")
+    assert db.vector_keys() == set(keys)
+    db.close()
+
+
+def test_sentence_vectors_of_an_older_index_move_into_the_database(
+    tmp_corpus: Path, tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index that kept its sentence vectors in ``sentences.npz`` opens without embedding
+    a sentence again: the vectors move into ``sentences.sqlite`` and the file goes."""
+    settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
+    store.update(settings, embeddings)
+    loaded = store.load(settings, embeddings)
+    keys, _ = store._sentences(loaded.chunks)
+    rows = list(range(len(keys)))
+    vectors = loaded.sentence_vectors[rows]
+    legacy = settings.index_dir / "sentences.npz"
+    store._save_npz(legacy, keys, vectors, "old")
+    db = SentenceDB(settings.index_dir / "sentences.sqlite")
+    with db.writing() as writer:
+        writer.clear("vectors")
+        writer.set_meta("vectors", "")
+    db.close()
+    assert store.index_status(settings, embeddings) == "stale"
+
+    def no_passages(texts: list[str], *, query: bool = False) -> np.ndarray:
+        raise AssertionError(f"embedded {len(texts)} passages again")
+
+    monkeypatch.setattr(embeddings, "embed_array", no_passages)
+    moved = store.load(settings, embeddings)
+    monkeypatch.undo()
+    assert np.array_equal(moved.sentence_vectors[rows], vectors)
+    assert not legacy.exists()
+    assert store.index_status(settings, embeddings) == "ok"
 
 
 def set_in_manifest(settings: Settings, key: str, value: str) -> None:
@@ -340,7 +379,6 @@ def test_a_new_document_is_analysed_and_counted_alone(
     only its chunks for BM25; the corpus tables and BM25 then equal a build from scratch's."""
     from assistant.answering import tables as tables_module
     from assistant.answering.nlp import load_nlp
-    from assistant.sentence_db import SentenceDB
 
     settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
     nlp = load_nlp("")  # Snowball analyses: fast, and enough to count with
