@@ -1366,11 +1366,22 @@ class _RoleQuery:
         orgs = tuple(s for s in content if _org_of(s))
         return cls(roles, orgs, tuple(s for s in content if not _org_of(s)))
 
+    scored: dict[tuple[str, str], float] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )  # many role rows share a title and an organisation: each pair is scored once
+
     def score(self, role: Role) -> float:
         """How well ``role`` fits the question's role and organisation words (0: not at all)."""
-        if not _role_matches(stem(role.role), self.roles):
+        key = (role.role, role.organisation)
+        found = self.scored.get(key)
+        if found is None:
+            found = self.scored[key] = self._score(*key)
+        return found
+
+    def _score(self, role: str, organisation: str) -> float:
+        if not _role_matches(stem(role), self.roles):
             return 0.0
-        org_words = _org_stems(role.organisation)
+        org_words = _org_stems(organisation)
         other = sum(1 for s in self.other if any(_stem_match(s, o) for o in org_words))
         asked = len(self.orgs) + other  # the question's words about an organisation
         if not asked:
@@ -1435,8 +1446,10 @@ def _lookup_responsibilities(reg: Register, q: str, today: date) -> list[Registe
     q_actor_heads = {h.org.head for _, h in _find_orgs(toks) if h.org.head in _ACTOR_HEADS}
     interval = _question_interval(q, today)
     keep_question = re.search(r"\bjää|\bjäävät|\bjäi\b", q, re.I) is not None
-    hits: list[RegisterHit] = []
-    for r in reg.responsibilities:
+    # rows stating the same (actor, task, period) make the same statement: only the best
+    # scoring (the first of equals) can become a hit, so only it is stated
+    best: dict[tuple[str, str, str | None, str | None], tuple[float, int, Responsibility]] = {}
+    for i, r in enumerate(reg.responsibilities):
         if q_tasks and r.task not in q_tasks:
             continue
         shared = r.actor.endswith(SHARED_MARK)
@@ -1461,7 +1474,13 @@ def _lookup_responsibilities(reg: Register, q: str, today: date) -> list[Registe
             score += 0.3 if dated else 0.0
         else:
             score -= 0.5
-        hits.append(RegisterHit("responsibilities", r, score, statement(r)))
+        key = (r.actor, r.task, r.valid_from, r.valid_until)
+        if key not in best or score > best[key][0]:
+            best[key] = (score, i, r)
+    hits = [
+        RegisterHit("responsibilities", r, score, statement(r))
+        for score, _, r in sorted(best.values(), key=lambda kept: (-kept[0], kept[1]))
+    ]
     if interval is not None and any(
         h.row.valid_from or h.row.valid_until  # type: ignore[union-attr]
         for h in hits

@@ -71,6 +71,16 @@ def keep_leaders(
     return top[: max(k - len(leaders), 0)] + [(key, score[key]) for key in leaders][:k]
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest positive scores, best first, equal scores in position
+    order: what a stable sort of every score gives, without sorting the whole corpus."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k > 0:
+        kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth]
+    return positive[np.argsort(-scores[positive], kind="stable")][: max(k, 0)]
+
+
 class Retriever:
     """Ranks the index's chunks for a question by dense, BM25 or fused evidence."""
 
@@ -99,8 +109,7 @@ class Retriever:
         if not tokens or not self._index.chunks:
             return []
         scores = self._index.bm25.get_scores(tokens)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in top_k(scores, k)]
 
     def search(
         self,

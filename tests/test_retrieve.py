@@ -11,7 +11,7 @@ import pytest
 
 from assistant import store
 from assistant.lexical import stems
-from assistant.retrieve import Retriever, keep_leaders, rrf_fuse
+from assistant.retrieve import Retriever, keep_leaders, rrf_fuse, top_k
 
 CHAIR = "Kuka on Keski-Suomen aluehallituksen puheenjohtaja?"
 ALUEHALLITUS_DOC = "2022-09-28-jyvaskyla-aluehallitus"
@@ -129,3 +129,17 @@ def test_dense_is_exact_and_breaks_ties_by_index_order() -> None:
         )
         == []
     )
+
+
+def test_top_k_equals_a_stable_sort_of_every_score() -> None:
+    """The partial selection picks what sorting the whole corpus would: the highest positive
+    scores, ties in position order, also when ties straddle the k-th place."""
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        scores = rng.integers(0, 6, size=int(rng.integers(1, 400))).astype(np.float32)
+        if trial % 3 == 0:
+            scores *= rng.random(len(scores), dtype=np.float32)
+        for k in (1, 5, 20, 1000):
+            order = np.argsort(-scores, kind="stable")[:k]
+            want = [int(i) for i in order if scores[i] > 0]
+            assert top_k(scores, k).tolist() == want
