@@ -10,13 +10,13 @@ answer from the open index while an update writes.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from .answering.nlp import Parsed
 from .answering.tables import CorpusTables, DocumentTables
@@ -61,7 +61,7 @@ class SentenceDB:
         """The analysis of the sentence ``key`` (None when it has none)."""
         with self._lock:
             row = self._conn.execute("SELECT data FROM parses WHERE key = ?", (key,)).fetchone()
-        return None if row is None else Parsed.from_list(json.loads(row[0]))
+        return None if row is None else Parsed.from_list(orjson.loads(row[0]))
 
     def vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``keys`` (float32; keys without one are left out)."""
@@ -96,18 +96,18 @@ class SentenceDB:
         with self._lock:
             rows = self._conn.execute("SELECT data FROM documents").fetchall()
         for (data,) in rows:
-            yield DocumentTables.from_dict(json.loads(data))
+            yield DocumentTables.from_dict(orjson.loads(data))
 
     def tokens(self) -> dict[str, list[str]]:
         """chunk id → the BM25 tokens stored for it."""
         with self._lock:
             rows = self._conn.execute("SELECT chunk_id, data FROM tokens").fetchall()
-        return {str(c): json.loads(d) for c, d in rows}
+        return {str(c): orjson.loads(d) for c, d in rows}
 
     def corpus_tables(self) -> CorpusTables | None:
         """The summed tables, as the last update left them."""
         data = self.meta("tables")
-        return None if data is None else CorpusTables.from_dict(json.loads(data))
+        return None if data is None else CorpusTables.from_dict(orjson.loads(data))
 
     # -- writing --------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ class _Writer:
     def put_parses(self, items: Iterable[tuple[str, Parsed]]) -> None:
         self._conn.executemany(
             "INSERT OR REPLACE INTO parses VALUES (?, ?)",
-            ((k, json.dumps(p.to_list(), ensure_ascii=False)) for k, p in items),
+            ((k, orjson.dumps(p.to_list()).decode()) for k, p in items),
         )
 
     def delete_parses(self, keys: Sequence[str]) -> None:
@@ -160,13 +160,13 @@ class _Writer:
     def put_document(self, doc_id: str, key: str, tables: DocumentTables) -> None:
         self._conn.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-            (doc_id, key, json.dumps(tables.to_dict(), ensure_ascii=False)),
+            (doc_id, key, orjson.dumps(tables.to_dict()).decode()),
         )
 
     def put_tokens(self, items: Iterable[tuple[str, list[str]]]) -> None:
         self._conn.executemany(
             "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
-            ((c, json.dumps(t, ensure_ascii=False)) for c, t in items),
+            ((c, orjson.dumps(t).decode()) for c, t in items),
         )
 
     def delete_tokens(self, chunk_ids: Sequence[str]) -> None:

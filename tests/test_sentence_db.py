@@ -1,13 +1,15 @@
-"""sentences.sqlite: analyses read one at a time; an update lands whole or not at all."""
+"""sentences.sqlite: analyses and vectors read one at a time; an update lands whole or not at
+all."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answering.nlp import Entity, Parsed, Token
-from assistant.sentence_db import Parses, SentenceDB
+from assistant.sentence_db import Parses, SentenceDB, Vectors
 
 PARSED = Parsed((Token("Kunnat", "kunta", "NOUN", "nsubj", 0, "Nom"),), (Entity("ORG", 0, 1, "x"),))
 
@@ -30,8 +32,26 @@ def test_parses_are_read_by_row_and_a_removed_one_reads_empty(tmp_path: Path) ->
     db = SentenceDB(tmp_path / "s.sqlite")
     with db.writing() as writer:
         writer.put_parses([("a#0", PARSED), ("a#1", Parsed())])
-    parses = Parses(db, ["a#1", "a#0", "b#0"])
+    keys = ["a#1", "a#0", "b#0"]
+    parses = Parses(db, keys.__getitem__, len(keys))
     assert len(parses) == 3
     assert parses[1] == PARSED
     assert parses[2] == Parsed()
     assert db.parse_keys() == {"a#0", "a#1"}
+
+
+def test_vectors_are_read_by_rows_and_a_removed_one_reads_zero(tmp_path: Path) -> None:
+    db = SentenceDB(tmp_path / "s.sqlite")
+    stored = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
+    with db.writing() as writer:
+        writer.put_vectors(["a#0", "a#1", "b#0"], stored)
+    with db.writing() as writer:
+        writer.delete_vectors(["a#1"])
+    keys = ["b#0", "a#1", "a#0"]
+    vectors = Vectors(db, keys.__getitem__, 4)
+    got = vectors[[2, 0, 1, 2]]
+    assert got.dtype == np.float32
+    assert np.array_equal(got, np.stack([stored[0], stored[2], np.zeros(4), stored[0]]))
+    assert db.vector_keys() == {"a#0", "b#0"}
+    assert vectors[[]].shape == (0, 4)
+    db.close()
