@@ -190,23 +190,31 @@ class Register:
                 getattr(reg, _kind_of(row)).append(row)
         return reg
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: the public lists plus the per-chunk rows used by ``load``."""
-        return {
-            "version": FORMAT_VERSION,
-            "extractor": self.extractor,
-            **{kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS},
-            "by_chunk": {
+    def to_dict(self, *, lists: bool = True, by_chunk: bool = True) -> dict[str, Any]:
+        """JSON-ready form: the public lists (what answering reads) and the per-chunk rows
+        (what an incremental rebuild reuses); the index keeps the two in separate files."""
+        data: dict[str, Any] = {"version": FORMAT_VERSION, "extractor": self.extractor}
+        if lists:
+            data.update({kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS})
+        if by_chunk:
+            data["by_chunk"] = {
                 cid: {"doc_date": e.doc_date, "rows": [_row_to_dict(r) for r in e.rows]}
                 for cid, e in self.by_chunk.items()
-            },
-        }
+            }
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Register:
-        """Inverse of ``to_dict`` (extra keys such as the index generation are ignored)."""
+        """Inverse of ``to_dict`` (extra keys such as the index generation are ignored): from
+        the per-chunk rows when present, else from the public lists alone (then an
+        incremental rebuild has nothing to reuse)."""
         if data.get("version") != FORMAT_VERSION:
             raise ValueError("Rekisterin tallennusmuoto ei ole tuettu.")
+        if "by_chunk" not in data:
+            reg = cls(extractor=str(data.get("extractor", "")))
+            for kind in KINDS:
+                getattr(reg, kind).extend(_row_from_dict(r) for r in data[kind])
+            return reg
         by_chunk = {
             cid: _ChunkRows(e["doc_date"], [_row_from_dict(r) for r in e["rows"]])
             for cid, e in data["by_chunk"].items()

@@ -130,7 +130,8 @@ def _paths(index_dir: Path) -> dict[str, Path]:
         "chunk_vectors": index_dir / "chunk_vectors.npz",
         "db": index_dir / "sentences.sqlite",
         "bm25": index_dir / "bm25",
-        "register": index_dir / "register.json",
+        "register": index_dir / "register.json",  # what answering reads
+        "register_rows": index_dir / "register_chunks.json",  # each chunk's rows, for updates
         "chroma": index_dir / "chroma",
     }
 
@@ -423,9 +424,15 @@ def update(
     finally:
         db.close()
     (settings.index_dir / "parses.json").unlink(missing_ok=True)  # where analyses were kept
-    previous_register = None if full else _load_register(paths["register"])
+    # an index from before the split kept the per-chunk rows in register.json
+    previous_register = (
+        None
+        if full
+        else _load_register(paths["register_rows"]) or _load_register(paths["register"])
+    )
     register = build_register(chunks, {d.doc_id: d for d in corpus.documents}, previous_register)
-    register_data = register.to_dict()
+    _write_json_atomic(paths["register_rows"], register.to_dict(lists=False))
+    register_data = register.to_dict(by_chunk=False)
     register_data["generation"] = generation
     _write_json_atomic(paths["register"], register_data)
     lap("register")

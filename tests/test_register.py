@@ -244,6 +244,16 @@ def test_save_load_round_trip(corpus_register: Register, tmp_path: Path) -> None
     json.loads(path.read_text("utf-8"))
 
 
+def test_the_public_lists_alone_read_back_the_same_rows(corpus_register: Register) -> None:
+    """What the index keeps for answering (register.json) holds every row of every kind, in
+    order; the per-chunk rows an update reuses live apart (register_chunks.json)."""
+    lists = Register.from_dict(corpus_register.to_dict(by_chunk=False))
+    assert lists.to_dict(by_chunk=False) == corpus_register.to_dict(by_chunk=False)
+    assert lists.by_chunk == {}
+    rows = Register.from_dict(corpus_register.to_dict(lists=False))
+    assert rows.to_dict() == corpus_register.to_dict()
+
+
 def test_rows_as_dicts_fields_and_on_filter(corpus_register: Register) -> None:
     rows = rows_as_dicts(corpus_register, None, None, None)
     fields = {
