@@ -377,6 +377,7 @@ def test_a_new_document_is_analysed_and_counted_alone(
 ) -> None:
     """An update analyses only the new document's sentences, counts only its tables and stems
     only its chunks for BM25; the corpus tables and BM25 then equal a build from scratch's."""
+    from assistant import register as register_module
     from assistant.answering import tables as tables_module
     from assistant.answering.nlp import load_nlp
 
@@ -402,9 +403,17 @@ def test_a_new_document_is_analysed_and_counted_alone(
     stemmed: list[str] = []
     real_tokens = store.bm25_tokens
     monkeypatch.setattr(store, "bm25_tokens", lambda c: stemmed.append(c.doc_id) or real_tokens(c))
+    extracted: list[str] = []
+    real_extract = register_module.extract_chunk
+    monkeypatch.setattr(
+        register_module,
+        "extract_chunk",
+        lambda c, d: extracted.append(c.doc_id) or real_extract(c, d),
+    )
     store.update(settings, embeddings, nlp=nlp)
     monkeypatch.undo()
     assert stemmed and set(stemmed) == {"uusi"}
+    assert extracted and set(extracted) == {"uusi"}  # the others' rows from register_chunks.json
     assert analysed and all(
         text in (tmp_corpus / "uusi.md").read_text("utf-8") for text in analysed
     )
