@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from evals import metrics as m
@@ -685,3 +686,18 @@ def test_time_questions_ask_about_documents_of_the_development_folds() -> None:
         assert set(q.gold_docs) <= set(texts), q.id
         if q.answerable:
             assert any(a.casefold() in texts[d] for a in q.answers for d in q.gold_docs), q.id
+
+
+def test_ablation_asks_through_the_same_index_without_sentence_vectors(assistant) -> None:
+    """``python -m evals.ablation``'s second variant: the same chunks and answer model, every
+    sentence vector zero, and it still answers end to end."""
+    from evals.ablation import without_sentence_vectors
+
+    blank = without_sentence_vectors(assistant)
+    rows = list(range(len(assistant._index.sentence_keys)))
+    assert np.any(assistant._index.sentence_vectors[rows])
+    assert not np.any(blank._index.sentence_vectors[rows])
+    assert blank._index.chunks is assistant._index.chunks
+    assert blank.answer_model is assistant.answer_model
+    answer = blank.ask("Kuka vastaa pelastustoimesta Keski-Suomessa?")
+    assert answer.answer and answer.passages
