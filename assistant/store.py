@@ -563,7 +563,7 @@ def _embed_sentences(
 ) -> None:
     """Embed the sentences without a stored vector (all of them on a full build or under
     another model) and drop the vectors of removed sentences. Batches are committed as they
-    are embedded, so an interrupted build resumes where it stopped. The vectors an older
+    are embedded, so an interrupted update resumes where it stopped. The vectors an older
     index kept in ``sentences.npz`` move into the database rather than being embedded
     again. Embedding time goes to the stage "embed_sentences", reading and writing to
     "vectors"."""
