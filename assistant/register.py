@@ -1360,6 +1360,9 @@ class _RoleQuery:
     roles: tuple[str, ...]  # stems of the question's role words ("johtaja", "päällikkö")
     orgs: tuple[str, ...]  # its other content stems that name an organisation type
     other: tuple[str, ...]  # its remaining content stems
+    scored: dict[tuple[str, str], float] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )  # many role rows share a title and an organisation: each pair is scored once
 
     @classmethod
     def of(cls, q: str) -> _RoleQuery:
@@ -1373,10 +1376,6 @@ class _RoleQuery:
         ]
         orgs = tuple(s for s in content if _org_of(s))
         return cls(roles, orgs, tuple(s for s in content if not _org_of(s)))
-
-    scored: dict[tuple[str, str], float] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )  # many role rows share a title and an organisation: each pair is scored once
 
     def score(self, role: Role) -> float:
         """How well ``role`` fits the question's role and organisation words (0: not at all)."""

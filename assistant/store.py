@@ -131,7 +131,7 @@ def _paths(index_dir: Path) -> dict[str, Path]:
         "db": index_dir / "sentences.sqlite",
         "bm25": index_dir / "bm25",
         "register": index_dir / "register.json",  # what answering reads
-        "register_rows": index_dir / "register_chunks.json",  # each chunk's rows, for updates
+        "register_chunks": index_dir / "register_chunks.json",  # each chunk's rows, for updates
         "chroma": index_dir / "chroma",
     }
 
@@ -428,10 +428,10 @@ def update(
     previous_register = (
         None
         if full
-        else _load_register(paths["register_rows"]) or _load_register(paths["register"])
+        else _load_register(paths["register_chunks"]) or _load_register(paths["register"])
     )
     register = build_register(chunks, {d.doc_id: d for d in corpus.documents}, previous_register)
-    _write_json_atomic(paths["register_rows"], register.to_dict(lists=False))
+    _write_json_atomic(paths["register_chunks"], register.to_dict(lists=False))
     register_data = register.to_dict(by_chunk=False)
     register_data["generation"] = generation
     _write_json_atomic(paths["register"], register_data)
