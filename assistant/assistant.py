@@ -110,11 +110,16 @@ class Assistant:
     def reindex(
         self, progress: store.Progress | None = None, *, rebuild: bool = False
     ) -> store.IndexReport:
-        """Incremental re-index of the corpus folder, then reload."""
-        report = store.update(
-            self.settings, self._embeddings, rebuild=rebuild, progress=progress, nlp=self.nlp
+        """Incremental re-index of the corpus folder; then answer from the updated index."""
+        report, index = store.reindex(
+            self.settings,
+            self._embeddings,
+            self._index,
+            rebuild=rebuild,
+            progress=progress,
+            nlp=self.nlp,
         )
-        self._set_index(store.load(self.settings, self._embeddings, self.nlp))
+        self._set_index(index)
         return report
 
     # -- asking ------------------------------------------------------------------------------

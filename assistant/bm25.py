@@ -33,12 +33,21 @@ class NumpyBM25(bm25s.BM25):
             return super().build_index_from_ids(
                 unique_token_ids, corpus_token_ids, show_progress, leave_progress
             )
-        n_docs, n_vocab = len(corpus_token_ids), len(unique_token_ids)
-        lengths = np.fromiter(map(len, corpus_token_ids), dtype=np.int64, count=n_docs)
-        avg_doc_len = lengths.mean()
+        lengths = np.fromiter(
+            map(len, corpus_token_ids), dtype=np.int64, count=len(corpus_token_ids)
+        )
         tokens = np.fromiter(
             itertools.chain.from_iterable(corpus_token_ids), np.int64, int(lengths.sum())
         )
+        return self.score_matrix(tokens, lengths, len(unique_token_ids))
+
+    def score_matrix(self, tokens: np.ndarray, lengths: np.ndarray, n_vocab: int) -> dict[str, Any]:
+        """The CSC score matrix of documents given as one array of token ids (``tokens``,
+        document after document) and each document's length."""
+        n_docs = len(lengths)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        tokens = np.asarray(tokens, dtype=np.int64)
+        avg_doc_len = lengths.mean()
         docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         # one entry per (token, document), sorted by token then document: the CSC order
         pairs, tf = np.unique(tokens * n_docs + docs, return_counts=True)
@@ -75,4 +84,19 @@ def build(corpus_tokens: Sequence[list[str]]) -> bm25s.BM25:
     retriever = NumpyBM25()
     if corpus_tokens:
         retriever.index(list(corpus_tokens), show_progress=False)
+    return retriever
+
+
+def build_from_ids(token_ids: Sequence[np.ndarray], vocabulary: dict[str, int]) -> bm25s.BM25:
+    """A BM25 index over chunks given as arrays of ids of ``vocabulary`` (ids 0 … n-1, each
+    chunk with at least one token). The scores equal :func:`build`'s over the same tokens
+    whatever the ids: a vocabulary may keep tokens no chunk holds any more (their columns
+    are empty) and number tokens in another order."""
+    retriever = NumpyBM25()
+    if not token_ids:
+        return retriever
+    lengths = np.fromiter(map(len, token_ids), dtype=np.int64, count=len(token_ids))
+    retriever.scores = retriever.score_matrix(np.concatenate(token_ids), lengths, len(vocabulary))
+    retriever.vocab_dict = dict(vocabulary)
+    retriever.unique_token_ids_set = set(vocabulary.values())
     return retriever

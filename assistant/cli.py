@@ -146,7 +146,7 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
     """``register``: the cited table of responsibilities, roles, contacts and events."""
     from datetime import date
 
-    from .register import IN_FORCE, UNKNOWN, Register, rows_as_dicts
+    from .register import IN_FORCE, UNKNOWN, rows_as_dicts
 
     on = None
     if args.on:
@@ -158,10 +158,8 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    path = settings.index_dir / "register.json"
-    if path.exists():
-        register = Register.load(path)
-    else:
+    register = store.read_register(settings)
+    if register is None:
         from .assistant import Assistant
 
         register = Assistant.load(settings).register

@@ -18,6 +18,7 @@ ending the day before. An optional LLM extraction pass is not implemented (see m
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -28,6 +29,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import orjson
 import Stemmer
 
 if TYPE_CHECKING:
@@ -40,8 +42,6 @@ FORMAT_VERSION = 1
 @cache
 def extractor_version() -> str:
     """Hash of this module's source: rows extracted by other code are never reused."""
-    import hashlib
-
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
@@ -155,71 +155,48 @@ class RegisterHit:
 
 
 @dataclass
-class _ChunkRows:
-    doc_date: str
-    rows: list[Row]
-
-
-@dataclass
 class Register:
-    """All extracted rows; the four public lists hold each fact once (overlapping chunks
-    repeat sentences), ``by_chunk`` keeps every chunk's own rows for incremental rebuilds."""
+    """All extracted rows, each fact once (overlapping chunks repeat sentences), in corpus
+    order: a kind's list holds the first document's rows, then the next document's."""
 
     responsibilities: list[Responsibility] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    by_chunk: dict[str, _ChunkRows] = field(default_factory=dict, repr=False)
     extractor: str = field(default_factory=extractor_version)
 
     @classmethod
-    def from_chunk_rows(
-        cls, by_chunk: dict[str, _ChunkRows], extractor: str | None = None
-    ) -> Register:
-        """Assemble the public lists from per-chunk rows (in chunk order), dropping repeats."""
-        reg = cls(
-            by_chunk=by_chunk, extractor=extractor_version() if extractor is None else extractor
-        )
-        seen: set[tuple[Any, ...]] = set()
-        for entry in by_chunk.values():
-            for row in entry.rows:
-                key = _row_key(row)
-                if key in seen:
-                    continue
-                seen.add(key)
-                getattr(reg, _kind_of(row)).append(row)
+    def from_rows(cls, rows: Iterable[Row], extractor: str | None = None) -> Register:
+        """A register of ``rows`` (already free of repeats), each appended to its kind."""
+        reg = cls(extractor=extractor_version() if extractor is None else extractor)
+        lists = {kind: getattr(reg, kind) for kind in KINDS}
+        for row in rows:
+            lists[_kind_of(row)].append(row)
         return reg
 
-    def to_dict(self, *, lists: bool = True, by_chunk: bool = True) -> dict[str, Any]:
-        """JSON-ready form: the public lists (what answering reads) and the per-chunk rows
-        (what an incremental rebuild reuses); the index keeps the two in separate files."""
+    def by_document(self) -> dict[str, list[Row]]:
+        """doc id → its rows in register order (the inverse of ``from_rows`` per document)."""
+        grouped: dict[str, list[Row]] = {}
+        for kind in KINDS:
+            for row in getattr(self, kind):
+                grouped.setdefault(row.citation.doc_id, []).append(row)
+        return grouped
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what ``save`` writes)."""
         data: dict[str, Any] = {"version": FORMAT_VERSION, "extractor": self.extractor}
-        if lists:
-            data.update({kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS})
-        if by_chunk:
-            data["by_chunk"] = {
-                cid: {"doc_date": e.doc_date, "rows": [_row_to_dict(r) for r in e.rows]}
-                for cid, e in self.by_chunk.items()
-            }
+        data.update({kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS})
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Register:
-        """Inverse of ``to_dict`` (extra keys such as the index generation are ignored): from
-        the per-chunk rows when present, else from the public lists alone (then an
-        incremental rebuild has nothing to reuse)."""
+        """Inverse of ``to_dict`` (extra keys are ignored)."""
         if data.get("version") != FORMAT_VERSION:
             raise ValueError("Rekisterin tallennusmuoto ei ole tuettu.")
-        if "by_chunk" not in data:
-            reg = cls(extractor=str(data.get("extractor", "")))
-            for kind in KINDS:
-                getattr(reg, kind).extend(_row_from_dict(r) for r in data[kind])
-            return reg
-        by_chunk = {
-            cid: _ChunkRows(e["doc_date"], [_row_from_dict(r) for r in e["rows"]])
-            for cid, e in data["by_chunk"].items()
-        }
-        return cls.from_chunk_rows(by_chunk, str(data.get("extractor", "")))
+        return cls.from_rows(
+            (_row_from_dict(r) for kind in KINDS for r in data[kind]),
+            str(data.get("extractor", "")),
+        )
 
     def save(self, path: Path) -> None:
         """Write the register as JSON (atomically: a temporary file renamed into place)."""
@@ -1226,29 +1203,49 @@ def extract_chunk(chunk: Chunk, doc: Document | None) -> list[Row]:
     return rows
 
 
-def build_register(
-    chunks: Sequence[Chunk],
-    documents: Mapping[str, Document],
-    previous: Register | None = None,
-) -> Register:
-    """Extract the register from ``chunks`` (at index time).
-
-    Incremental: a chunk whose id is in ``previous`` (with the same document date, extracted by
-    the same code) keeps its previous rows without re-extraction; rows of chunks no longer
-    present vanish.
-    """
-    by_chunk: dict[str, _ChunkRows] = {}
-    if previous is not None and previous.extractor != extractor_version():
-        previous = None
+def extract_document(chunks: Sequence[Chunk], doc: Document | None) -> list[Row]:
+    """Every row of one document's chunks (in chunk order), each fact once: overlapping
+    chunks repeat sentences. Rows of different documents never repeat each other (a row's
+    identity includes its document), so a register is its documents' rows concatenated."""
+    rows: list[Row] = []
+    seen: set[tuple[Any, ...]] = set()
     for chunk in chunks:
-        doc = documents.get(chunk.doc_id)
-        doc_date = doc.date if doc else ""
-        old = previous.by_chunk.get(chunk.chunk_id) if previous else None
-        if old is not None and old.doc_date == doc_date:
-            by_chunk[chunk.chunk_id] = old
-            continue
-        by_chunk[chunk.chunk_id] = _ChunkRows(doc_date, extract_chunk(chunk, doc))
-    return Register.from_chunk_rows(by_chunk)
+        for row in extract_chunk(chunk, doc):
+            key = _row_key(row)
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    return rows
+
+
+def document_key(chunk_ids: Iterable[str], doc: Document | None) -> str:
+    """What a document's rows depend on besides its chunks' text: its date and publisher
+    (``_doc_context``) and this module's code. Rows stored under an equal key are reused."""
+    date_, org = _doc_context(doc)
+    parts = [extractor_version(), str(date_), org, *chunk_ids]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def rows_to_json(rows: Sequence[Row]) -> bytes:
+    """One document's rows as JSON (how the index stores them)."""
+    return orjson.dumps([_row_to_dict(r) for r in rows])
+
+
+def rows_from_json(data: str | bytes) -> list[Row]:
+    """Inverse of ``rows_to_json``."""
+    return [_row_from_dict(r) for r in orjson.loads(data)]
+
+
+def build_register(chunks: Sequence[Chunk], documents: Mapping[str, Document]) -> Register:
+    """Extract the register from ``chunks`` (in corpus order, each document's together)."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    return Register.from_rows(
+        row
+        for doc_id, doc_chunks in by_doc.items()
+        for row in extract_document(doc_chunks, documents.get(doc_id))
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """``index/sentences.sqlite``: the vector and Finnish analysis of every sentence, the
-answerer's tables and each chunk's BM25 tokens.
+answerer's tables, each chunk's BM25 tokens (as ids of a vocabulary that only grows) and each
+document's register rows.
 
 An index update changes only the rows of new and removed sentences and documents, in one
 transaction (a run killed mid-way leaves the previous state). A loaded index reads one
@@ -26,10 +27,16 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL,
                                       data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tokens (chunk_id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS token_ids (chunk_id TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vocabulary (token TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS register (doc_id TEXT PRIMARY KEY, key TEXT NOT NULL,
+                                     data BLOB NOT NULL);
+DROP TABLE IF EXISTS tokens;
 """
+# ``tokens`` held each chunk's BM25 tokens as JSON strings before the vocabulary ids
 _VECTOR_DTYPE = np.dtype("<f4")
+_ID_DTYPE = np.dtype("<i4")
 _MAX_PARAMS = 500  # keys per SELECT ... IN (...)
 
 
@@ -98,11 +105,29 @@ class SentenceDB:
         for (data,) in rows:
             yield DocumentTables.from_dict(orjson.loads(data))
 
-    def tokens(self) -> dict[str, list[str]]:
-        """chunk id → the BM25 tokens stored for it."""
+    def token_ids(self) -> dict[str, np.ndarray]:
+        """chunk id → its BM25 tokens as vocabulary ids (int32)."""
         with self._lock:
-            rows = self._conn.execute("SELECT chunk_id, data FROM tokens").fetchall()
-        return {str(c): orjson.loads(d) for c, d in rows}
+            rows = self._conn.execute("SELECT chunk_id, data FROM token_ids").fetchall()
+        return {str(c): np.frombuffer(d, dtype=_ID_DTYPE) for c, d in rows}
+
+    def vocabulary(self) -> dict[str, int]:
+        """BM25 token → its id (0, 1, 2, … in the order tokens were first stored)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT token, id FROM vocabulary").fetchall()
+        return {str(t): int(i) for t, i in rows}
+
+    def register_keys(self) -> dict[str, str]:
+        """doc id → the key (``register.document_key``) its stored rows were extracted for."""
+        with self._lock:
+            rows = self._conn.execute("SELECT doc_id, key FROM register").fetchall()
+        return {str(d): str(k) for d, k in rows}
+
+    def register_rows(self) -> dict[str, bytes]:
+        """doc id → its register rows (``register.rows_to_json``)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT doc_id, data FROM register").fetchall()
+        return {str(d): bytes(data) for d, data in rows}
 
     def corpus_tables(self) -> CorpusTables | None:
         """The summed tables, as the last update left them."""
@@ -154,7 +179,7 @@ class _Writer:
         self._conn.executemany("DELETE FROM vectors WHERE key = ?", ((k,) for k in keys))
 
     def clear(self, table: str) -> None:
-        assert table in ("parses", "documents", "tokens", "vectors")
+        assert table in ("parses", "documents", "vectors", "token_ids", "vocabulary", "register")
         self._conn.execute(f"DELETE FROM {table}")
 
     def put_document(self, doc_id: str, key: str, tables: DocumentTables) -> None:
@@ -163,14 +188,25 @@ class _Writer:
             (doc_id, key, orjson.dumps(tables.to_dict()).decode()),
         )
 
-    def put_tokens(self, items: Iterable[tuple[str, list[str]]]) -> None:
+    def put_token_ids(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         self._conn.executemany(
-            "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
-            ((c, orjson.dumps(t).decode()) for c, t in items),
+            "INSERT OR REPLACE INTO token_ids VALUES (?, ?)",
+            ((c, np.asarray(ids, dtype=_ID_DTYPE).tobytes()) for c, ids in items),
         )
 
-    def delete_tokens(self, chunk_ids: Sequence[str]) -> None:
-        self._conn.executemany("DELETE FROM tokens WHERE chunk_id = ?", ((c,) for c in chunk_ids))
+    def delete_token_ids(self, chunk_ids: Sequence[str]) -> None:
+        self._conn.executemany(
+            "DELETE FROM token_ids WHERE chunk_id = ?", ((c,) for c in chunk_ids)
+        )
+
+    def put_vocabulary(self, items: Iterable[tuple[str, int]]) -> None:
+        self._conn.executemany("INSERT INTO vocabulary VALUES (?, ?)", items)
+
+    def put_register(self, doc_id: str, key: str, data: bytes) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO register VALUES (?, ?, ?)", (doc_id, key, data))
+
+    def delete_register(self, doc_ids: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM register WHERE doc_id = ?", ((d,) for d in doc_ids))
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         self._conn.executemany("DELETE FROM documents WHERE doc_id = ?", ((d,) for d in doc_ids))

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -41,7 +41,7 @@ from .embeddings import AnyEmbeddings
 from .ingest import Document, load_corpus
 from .lexical import LEXICON_ID, stems, with_prefixes
 from .metadata import metadata_id
-from .register import Register, build_register
+from .register import Register, Row, document_key, extract_document, rows_from_json, rows_to_json
 from .sentence_db import Parses, SentenceDB, Vectors
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,20 @@ class LoadedIndex:
     register: Register
     chunk_vectors: np.ndarray  # unit-length chunk vectors from Chroma, one row per chunk
     model_id: str
+    generation: str = ""  # of the chunks it holds (``generation_of``)
+
+
+@dataclass
+class _Fresh:
+    """What ``update`` holds in memory when it ends: enough to open the index it wrote
+    without reading the files back."""
+
+    generation: str
+    documents: list[DocumentInfo]
+    chunks: list[Chunk]
+    chunk_vectors: np.ndarray
+    register: Register
+    bm25: bm25s.BM25
 
 
 # ----------------------------------------------------------------------------- paths & files
@@ -130,8 +144,6 @@ def _paths(index_dir: Path) -> dict[str, Path]:
         "chunk_vectors": index_dir / "chunk_vectors.npz",
         "db": index_dir / "sentences.sqlite",
         "bm25": index_dir / "bm25",
-        "register": index_dir / "register.json",  # what answering reads
-        "register_chunks": index_dir / "register_chunks.json",  # each chunk's rows, for updates
         "chroma": index_dir / "chroma",
     }
 
@@ -242,9 +254,10 @@ def _write_chunk_vectors(
     chunks: Sequence[Chunk],
     previous: dict[str, np.ndarray] | None,
     generation: str,
-) -> None:
+) -> np.ndarray:
     """Keep every chunk's unit vector beside Chroma, so that opening the index reads one
-    array instead of the whole collection: the last run's rows, Chroma's for new chunks."""
+    array instead of the whole collection: the last run's rows, Chroma's for new chunks.
+    Returns them."""
     previous = previous or {}
     need = [c.chunk_id for c in chunks if c.chunk_id not in previous]
     vectors: np.ndarray | None
@@ -267,6 +280,7 @@ def _write_chunk_vectors(
     if vectors is None:
         raise IndexBuildError("Chromasta puuttuu juuri upotettuja paloja.")
     _save_npz(path, [c.chunk_id for c in chunks], vectors, generation)
+    return vectors
 
 
 def _save_npz(path: Path, keys: Sequence[str], vectors: np.ndarray, generation: str) -> None:
@@ -328,6 +342,34 @@ def update(
 ) -> IndexReport:
     """Bring the index in step with the corpus; embed and analyse only what is new.
     ``nlp`` is the Finnish analyser (``settings.nlp_model``'s when omitted)."""
+    return _update(settings, embeddings, rebuild, progress, nlp, None)[0]
+
+
+def reindex(
+    settings: Settings,
+    embeddings: AnyEmbeddings,
+    current: LoadedIndex | None,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    nlp: NLP | None = None,
+) -> tuple[IndexReport, LoadedIndex]:
+    """``update``, then the updated index opened: what the app does when documents change.
+    ``current`` (the index the app answers from) spares rereading what it already holds;
+    the result is the index ``load`` would open, without reading the files back."""
+    nlp = nlp or load_nlp(settings.nlp_model)
+    report, fresh = _update(settings, embeddings, rebuild, progress, nlp, current)
+    return report, _open(settings, embeddings, fresh)
+
+
+def _update(
+    settings: Settings,
+    embeddings: AnyEmbeddings,
+    rebuild: bool,
+    progress: Progress | None,
+    nlp: NLP | None,
+    current: LoadedIndex | None,
+) -> tuple[IndexReport, _Fresh]:
     started = time.perf_counter()
     nlp = nlp or load_nlp(settings.nlp_model)
     paths = _paths(settings.index_dir)
@@ -347,10 +389,16 @@ def update(
     rebuilt = bool(old) and full
     same_chunking = old.get("chunking") == _chunking_params(settings)
     old_docs: dict[str, dict[str, Any]] = old.get("documents", {}) if not full else {}
+    if current is not None and (
+        full or not old_docs or current.generation != old.get("generation")
+    ):
+        current = None  # not the index the manifest describes: nothing of it is reused
     # what the last run read and cut, reused for files it saw unchanged by the same code
     reader = _reader_code_id()
     known, known_chunks = (
-        _previous_run(paths, old) if old_docs and old.get("reader_code") == reader else ({}, {})
+        _previous_run(paths, old, current)
+        if old_docs and old.get("reader_code") == reader
+        else ({}, {})
     )
 
     corpus = load_corpus(settings.corpus_dir, known)
@@ -365,13 +413,14 @@ def update(
 
     added = changed = unchanged = 0
     by_doc: dict[str, list[Chunk]] = {}
+    meta_digests = {doc.doc_id: _meta_digest(doc) for doc in corpus.documents}
     for doc in corpus.documents:
         previous = old_docs.get(doc.doc_id)
         if previous is None:
             added += 1
         elif (
             previous.get("sha256") != doc.sha256
-            or previous.get("meta") != _meta_digest(doc)
+            or previous.get("meta") != meta_digests[doc.doc_id]
             or not same_chunking
         ):
             changed += 1
@@ -393,17 +442,25 @@ def update(
     lap("embed_chunks")
 
     generation = generation_of(wanted)
-    old_vectors = None if full else _load_vectors(paths["chunk_vectors"])
-    _write_chunk_vectors(paths["chunk_vectors"], vectorstore, chunks, old_vectors, generation)
+    if full:
+        old_vectors = None
+    elif current is not None:
+        old_vectors = dict(
+            zip((c.chunk_id for c in current.chunks), current.chunk_vectors, strict=True)
+        )
+    else:
+        old_vectors = _load_vectors(paths["chunk_vectors"])
+    chunk_vectors = _write_chunk_vectors(
+        paths["chunk_vectors"], vectorstore, chunks, old_vectors, generation
+    )
+    del old_vectors
     lap("chroma")
-    documents = [
-        DocumentInfo(**asdict(d), n_chunks=len(by_doc[d.doc_id])) for d in corpus.documents
-    ]
+    documents = [DocumentInfo(**vars(d), n_chunks=len(by_doc[d.doc_id])) for d in corpus.documents]
     _write_json_atomic(
         paths["chunks"],
         {
             "generation": generation,
-            "documents": [asdict(d) for d in documents],
+            "documents": [vars(d) for d in documents],
             "chunks": [_chunk_to_dict(c) for c in chunks],
         },
     )
@@ -419,23 +476,23 @@ def update(
         _count_tables(db, by_doc, analysed, generation, progress)
         del analysed
         lap("tables")
-        _write_bm25(paths["bm25"], _bm25_corpus(db, chunks), generation)
+        bm25_index = _update_bm25(db, chunks)
+        _write_bm25(paths["bm25"], bm25_index, generation)
         lap("bm25")
+        current_register = (
+            current.register
+            if current is not None and db.meta("register_generation") == current.generation
+            else None
+        )
+        register = _update_register(
+            db, corpus.documents, by_doc, generation, full, current_register, progress
+        )
+        lap("register")
     finally:
         db.close()
-    (settings.index_dir / "parses.json").unlink(missing_ok=True)  # where analyses were kept
-    # an index from before the split kept the per-chunk rows in register.json
-    previous_register = (
-        None
-        if full
-        else _load_register(paths["register_chunks"]) or _load_register(paths["register"])
-    )
-    register = build_register(chunks, {d.doc_id: d for d in corpus.documents}, previous_register)
-    _write_json_atomic(paths["register_chunks"], register.to_dict(lists=False))
-    register_data = register.to_dict(by_chunk=False)
-    register_data["generation"] = generation
-    _write_json_atomic(paths["register"], register_data)
-    lap("register")
+    # where analyses and register rows were kept before sentences.sqlite held them
+    for legacy in ("parses.json", "register.json", "register_chunks.json"):
+        (settings.index_dir / legacy).unlink(missing_ok=True)
 
     _write_json_atomic(
         paths["manifest"],
@@ -453,7 +510,7 @@ def update(
             "documents": {
                 doc.doc_id: {
                     "sha256": doc.sha256,
-                    "meta": _meta_digest(doc),
+                    "meta": meta_digests[doc.doc_id],
                     "source": corpus.source_keys.get(doc.doc_id, ""),
                     "chunk_ids": [c.chunk_id for c in by_doc[doc.doc_id]],
                 }
@@ -465,7 +522,7 @@ def update(
     for i in range(0, len(stale), 500):
         vectorstore.delete(ids=stale[i : i + 500])
 
-    return IndexReport(
+    report = IndexReport(
         added=added,
         changed=changed,
         removed=removed,
@@ -478,6 +535,7 @@ def update(
         problems=list(corpus.problems),
         stage_seconds={k: round(v, 3) for k, v in stages.items()},
     )
+    return report, _Fresh(generation, documents, chunks, chunk_vectors, register, bm25_index)
 
 
 def _reader_code_id() -> str:
@@ -490,25 +548,33 @@ def _reader_code_id() -> str:
 
 
 def _previous_run(
-    paths: dict[str, Path], manifest: dict[str, Any]
+    paths: dict[str, Path], manifest: dict[str, Any], current: LoadedIndex | None
 ) -> tuple[dict[str, Document], dict[str, list[Chunk]]]:
     """The documents the last completed run read (by source key) and its chunks (by document),
-    when ``chunks.json`` is the one its manifest names; else nothing to reuse."""
-    data = _read_json(paths["chunks"])
-    if not isinstance(data, dict) or data.get("generation") != manifest.get("generation"):
-        return {}, {}
+    from ``current`` (the open index it wrote) or else from ``chunks.json`` when that is the
+    one its manifest names; else nothing to reuse."""
+    infos: Iterable[dict[str, Any]]
+    chunks: dict[str, list[Chunk]] = {}
+    if current is not None:
+        infos = (vars(d) for d in current.documents.values())
+        for chunk in current.chunks:
+            chunks.setdefault(chunk.doc_id, []).append(chunk)
+    else:
+        data = _read_json(paths["chunks"])
+        if not isinstance(data, dict) or data.get("generation") != manifest.get("generation"):
+            return {}, {}
+        infos = data["documents"]
+        for item in data["chunks"]:
+            chunks.setdefault(item["doc_id"], []).append(_chunk_from_dict(item))
     sources = {k: v.get("source", "") for k, v in manifest.get("documents", {}).items()}
     known: dict[str, Document] = {}
-    for info in data["documents"]:
+    for info in infos:
         key = sources.get(info["doc_id"])
         try:
             if key:
                 known[key] = Document(**{k: v for k, v in info.items() if k != "n_chunks"})
         except TypeError:  # written when documents had other fields: read the file again
             continue
-    chunks: dict[str, list[Chunk]] = {}
-    for item in data["chunks"]:
-        chunks.setdefault(item["doc_id"], []).append(_chunk_from_dict(item))
     return known, chunks
 
 
@@ -670,27 +736,42 @@ def _count_tables(
         writer.set_meta("generation", generation)
 
 
-def _bm25_corpus(db: SentenceDB, chunks: Sequence[Chunk]) -> list[list[str]]:
-    """Each chunk's BM25 tokens: stemmed once per chunk and kept in the database (stemmed
-    again under another lexicon or lexical code)."""
+def _update_bm25(db: SentenceDB, chunks: Sequence[Chunk]) -> bm25s.BM25:
+    """The BM25 index of ``chunks``. Each chunk is stemmed once and kept in the database as
+    ids of a vocabulary that only grows (stemmed again under another lexicon or lexical
+    code); an update stems and stores only new chunks, then scores every chunk from the
+    stored ids without reading a token string."""
     lexicon = f"{LEXICON_ID}:{tables_code_id()}"
-    renew = db.meta("lexicon") != lexicon
-    have = {} if renew else db.tokens()
-    new = {c.chunk_id: bm25_tokens(c) for c in chunks if c.chunk_id not in have}
+    renew = db.meta("bm25_lexicon") != lexicon
+    have = {} if renew else db.token_ids()
+    vocabulary = {} if renew else db.vocabulary()
+    grown: list[tuple[str, int]] = []
+
+    def ids_of(tokens: list[str]) -> np.ndarray:
+        for token in tokens:
+            if token not in vocabulary:
+                vocabulary[token] = len(vocabulary)
+                grown.append((token, vocabulary[token]))
+        return np.array([vocabulary[t] for t in tokens], dtype=np.int32)
+
+    new = {c.chunk_id: ids_of(bm25_tokens(c) or [""]) for c in chunks if c.chunk_id not in have}
     wanted = {c.chunk_id for c in chunks}
     with db.writing() as writer:
         if renew:
-            writer.clear("tokens")
-        writer.put_tokens(new.items())
-        writer.delete_tokens(sorted(set(have) - wanted))
-        writer.set_meta("lexicon", lexicon)
-    return [have.get(c.chunk_id) or new.get(c.chunk_id) or [""] for c in chunks]
+            writer.clear("token_ids")
+            writer.clear("vocabulary")
+        writer.put_vocabulary(grown)
+        writer.put_token_ids(new.items())
+        writer.delete_token_ids(sorted(set(have) - wanted))
+        writer.set_meta("bm25_lexicon", lexicon)
+    have.update(new)
+    return bm25.build_from_ids([have[c.chunk_id] for c in chunks], vocabulary)
 
 
-def _write_bm25(path: Path, corpus_tokens: Sequence[list[str]], generation: str) -> None:
+def _write_bm25(path: Path, index: bm25s.BM25, generation: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    bm25.build(corpus_tokens).save(str(tmp))
+    index.save(str(tmp))
     (tmp / "generation.txt").write_text(generation, encoding="utf-8")
     old = path.with_name(path.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -700,11 +781,65 @@ def _write_bm25(path: Path, corpus_tokens: Sequence[list[str]], generation: str)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _load_register(path: Path) -> Register | None:
-    try:
-        return Register.load(path)
-    except Exception:  # a damaged register is rebuilt from the chunks
+def _update_register(
+    db: SentenceDB,
+    documents: Sequence[Document],
+    by_doc: dict[str, list[Chunk]],
+    generation: str,
+    full: bool,
+    current: Register | None,
+    progress: Progress | None,
+) -> Register:
+    """The register of the corpus (``documents`` in order). Rows are extracted only for
+    documents whose chunks, date, publisher or extraction code changed
+    (``register.document_key``), or all of them on a full build; the others' come from
+    ``current`` (the open index's register, in step with the database) or the database."""
+    stored = {} if full else db.register_keys()
+    keys = {d.doc_id: document_key((c.chunk_id for c in by_doc[d.doc_id]), d) for d in documents}
+    todo = [d for d in documents if stored.get(d.doc_id) != keys[d.doc_id]]
+    rows: dict[str, list[Row]] = {}
+    with db.writing() as writer:
+        if full:
+            writer.clear("register")
+        for done, doc in enumerate(todo):
+            rows[doc.doc_id] = extract_document(by_doc[doc.doc_id], doc)
+            writer.put_register(doc.doc_id, keys[doc.doc_id], rows_to_json(rows[doc.doc_id]))
+            if progress and (done % 16 == 15 or done == len(todo) - 1):
+                progress("Poimitaan rekisteriä", done + 1, len(todo))
+        writer.delete_register(sorted(set(stored) - set(keys)))
+        writer.set_meta("register_generation", generation)
+    if len(todo) < len(documents):
+        if current is not None:
+            kept = current.by_document()
+        else:
+            stored_rows = db.register_rows()
+            kept = {d: rows_from_json(stored_rows[d]) for d in keys if d not in rows}
+        rows.update((d, kept.get(d, [])) for d in keys if d not in rows)
+    return Register.from_rows(row for d in documents for row in rows[d.doc_id])
+
+
+def read_register(settings: Settings) -> Register | None:
+    """The register as the last completed update stored it, without opening the rest of the
+    index (None when there is no index or its register is not the manifest's)."""
+    paths = _paths(settings.index_dir)
+    manifest = _read_json(paths["manifest"])
+    if not manifest or not paths["db"].exists():
         return None
+    db = SentenceDB(paths["db"])
+    try:
+        if db.meta("register_generation") != manifest.get("generation"):
+            return None
+        return _read_register(db, manifest.get("documents", {}))
+    finally:
+        db.close()
+
+
+def _read_register(db: SentenceDB, documents: Iterable[str]) -> Register:
+    """The stored register of ``documents`` (doc ids in corpus order)."""
+    stored = db.register_rows()
+    return Register.from_rows(
+        row for doc_id in documents if doc_id in stored for row in rows_from_json(stored[doc_id])
+    )
 
 
 # ----------------------------------------------------------------------------- open
@@ -712,7 +847,7 @@ def _load_register(path: Path) -> Register | None:
 
 def _meta_digest(doc: Document) -> str:
     """Fingerprint of a document's metadata: a corrected sources.toml entry changes it."""
-    meta = {k: v for k, v in asdict(doc).items() if k not in ("text", "sha256")}
+    meta = {k: v for k, v in vars(doc).items() if k not in ("text", "sha256")}
     return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -750,19 +885,19 @@ class _Derived:
     """The files ``update`` derives from the chunks, read once, with their generations."""
 
     chunks: dict[str, Any] | None
-    register: dict[str, Any] | None
-    db_generation: str | None  # of sentences.sqlite (analyses and answer tables)
+    db_generation: str | None  # of sentences.sqlite's analyses and answer tables
+    register_generation: str | None  # of sentences.sqlite's register rows
     vectors_model: str | None  # the model of the sentence vectors in sentences.sqlite
     bm25_generation: str | None
 
     def in_step(self, generation: str) -> bool:
         """True when every derived file was written for ``generation``."""
-        if not self.chunks or not self.register:
+        if not self.chunks:
             return False
         return (
             self.chunks.get("generation")
-            == self.register.get("generation")
             == self.db_generation
+            == self.register_generation
             == self.bm25_generation
             == generation
         )
@@ -774,16 +909,17 @@ def _read_derived(paths: dict[str, Path]) -> _Derived:
         bm25_generation = (paths["bm25"] / "generation.txt").read_text(encoding="utf-8")
     except OSError:
         pass
-    db_generation = vectors_model = None
+    db_generation = register_generation = vectors_model = None
     if paths["db"].exists():
         db = SentenceDB(paths["db"])
         db_generation = db.meta("generation")
+        register_generation = db.meta("register_generation")
         vectors_model = db.meta("vectors")
         db.close()
     return _Derived(
         chunks=_read_json(paths["chunks"]),
-        register=_read_json(paths["register"]),
         db_generation=db_generation,
+        register_generation=register_generation,
         vectors_model=vectors_model,
         bm25_generation=bm25_generation,
     )
@@ -804,30 +940,45 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         or not derived.in_step(manifest.get("generation", ""))
         or derived.vectors_model != embeddings.model_id
     ):
-        update(settings, embeddings, nlp=nlp)
-        manifest = _read_json(paths["manifest"])
-        derived = _read_derived(paths)
-    for attempt in range(2):
-        assert derived.chunks is not None
-        chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
+        return _repaired(settings, embeddings, nlp)
+    assert derived.chunks is not None
+    chunks = [_chunk_from_dict(c) for c in derived.chunks["chunks"]]
+    chunk_vectors = _cached_chunk_vectors(
+        paths["chunk_vectors"], chunks, derived.chunks["generation"]
+    )
+    if chunk_vectors is None:  # an index written before the vectors were kept beside it
         chunk_pos = {c.chunk_id: i for i, c in enumerate(chunks)}
-        chunk_vectors = _cached_chunk_vectors(
-            paths["chunk_vectors"], chunks, derived.chunks["generation"]
-        )
-        if chunk_vectors is None:  # an index written before the vectors were kept beside it
-            chunk_vectors = _chunk_vectors(open_vectorstore(settings, embeddings), chunk_pos)
-        if chunk_vectors is not None:
-            break
-        if attempt:
-            raise IndexBuildError("Chromasta puuttuu paloja vielä korjauksen jälkeenkin.")
+        chunk_vectors = _chunk_vectors(open_vectorstore(settings, embeddings), chunk_pos)
+    if chunk_vectors is None:
         log.warning("Indeksi ei ollut ajan tasalla Chroman kanssa; korjataan.")
-        update(settings, embeddings, nlp=nlp)
-        derived = _read_derived(paths)
-    assert derived.chunks is not None and chunk_vectors is not None
-    assert derived.register is not None
+        return _repaired(settings, embeddings, nlp)
+    documents = [DocumentInfo(**d) for d in derived.chunks["documents"]]
     db = SentenceDB(paths["db"])
+    register = _read_register(db, (d.doc_id for d in documents))
+    db.close()
+    fresh = _Fresh(
+        generation=derived.chunks["generation"],
+        documents=documents,
+        chunks=chunks,
+        chunk_vectors=chunk_vectors,
+        register=register,
+        bm25=bm25s.BM25.load(str(paths["bm25"])),
+    )
+    return _open(settings, embeddings, fresh)
+
+
+def _repaired(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP) -> LoadedIndex:
+    """An update that brings an index out of step with its manifest, corpus or models in
+    step, then the index it wrote (an update that cannot fill Chroma raises)."""
+    return _open(settings, embeddings, _update(settings, embeddings, False, None, nlp, None)[1])
+
+
+def _open(settings: Settings, embeddings: AnyEmbeddings, fresh: _Fresh) -> LoadedIndex:
+    """The loaded index of ``fresh`` (its sentences' vectors and analyses read on use)."""
+    db = SentenceDB(_paths(settings.index_dir)["db"])
     tables = db.corpus_tables()
     assert tables is not None
+    chunks = fresh.chunks
     sentence_keys = [(pos, i) for pos, c in enumerate(chunks) for i in range(len(c.sentences))]
 
     def key_of(row: int) -> str:
@@ -835,15 +986,16 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
         return _sentence_key(chunks[pos], i)
 
     return LoadedIndex(
-        documents={d["doc_id"]: DocumentInfo(**d) for d in derived.chunks["documents"]},
+        documents={d.doc_id: d for d in fresh.documents},
         chunks=chunks,
-        chunk_pos=chunk_pos,
+        chunk_pos={c.chunk_id: i for i, c in enumerate(chunks)},
         sentence_keys=sentence_keys,
         sentence_vectors=Vectors(db, key_of, embeddings.dim),
         sentence_parses=Parses(db, key_of, len(sentence_keys)),
         tables=tables,
-        bm25=bm25s.BM25.load(str(paths["bm25"])),
-        register=Register.from_dict(derived.register),
-        chunk_vectors=chunk_vectors,
+        bm25=fresh.bm25,
+        register=fresh.register,
+        chunk_vectors=fresh.chunk_vectors,
         model_id=embeddings.model_id,
+        generation=fresh.generation,
     )

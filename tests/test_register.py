@@ -1,5 +1,5 @@
 """Register: extraction on the real corpus and on documents written for the tests, temporal
-lookup, incremental reuse, persistence, CLI rows."""
+lookup, per-document rows, persistence, CLI rows."""
 
 from __future__ import annotations
 
@@ -21,7 +21,11 @@ from assistant.register import (
     Responsibility,
     Role,
     build_register,
+    document_key,
+    extract_document,
     rows_as_dicts,
+    rows_from_json,
+    rows_to_json,
     validity_on,
 )
 from evals.register_metrics import evaluate, load_gold
@@ -195,41 +199,37 @@ def test_generality_on_documents_written_for_the_tests(test_register: Register) 
     assert isinstance(hits[0].row, Responsibility) and hits[0].row.actor == "TE-toimistot"
 
 
-def test_incremental_build_reuses_rows_of_unchanged_chunks(
-    corpus_docs: list[Document], monkeypatch: pytest.MonkeyPatch
+def test_a_register_is_its_documents_rows_each_once(
+    corpus_docs: list[Document], corpus_register: Register
 ) -> None:
-    docs = {d.doc_id: d for d in corpus_docs}
-    chunks = [c for d in corpus_docs for c in chunk_document(d)]
-    calls: list[str] = []
-    real = reg_mod.extract_sentence
+    """The index stores each document's rows apart (``extract_document``) and concatenates
+    them: that must be the register a whole-corpus extraction gives, each fact once."""
+    rows = []
+    for doc in corpus_docs:
+        doc_rows = extract_document(chunk_document(doc), doc)
+        keys = [reg_mod._row_key(r) for r in doc_rows]
+        assert len(keys) == len(set(keys))
+        assert all(r.citation.doc_id == doc.doc_id for r in doc_rows)
+        assert rows_from_json(rows_to_json(doc_rows)) == doc_rows
+        rows.extend(doc_rows)
+    assert Register.from_rows(rows).to_dict() == corpus_register.to_dict()
+    by_doc = corpus_register.by_document()
+    assert set(by_doc) == {d.doc_id for d in corpus_docs}
+    regrouped = Register.from_rows(r for d in corpus_docs for r in by_doc[d.doc_id])
+    assert regrouped.to_dict() == corpus_register.to_dict()
 
-    def counting(text: str, start: int, end: int, ctx: reg_mod.SentenceContext) -> list:
-        calls.append(ctx.chunk_id)
-        return real(text, start, end, ctx)
 
-    monkeypatch.setattr(reg_mod, "extract_sentence", counting)
-    first = build_register(chunks, docs)
-    assert calls and set(calls) == {c.chunk_id for c in chunks}
-
-    calls.clear()
-    again = build_register(chunks, docs, previous=first)
-    assert calls == []
-    assert again.to_dict() == first.to_dict()
-
-    # Drop one document and change another: only the changed chunks are extracted again.
-    gone = corpus_docs[0].doc_id
-    changed = next(d for d in corpus_docs if d.doc_id == "2022-09-28-jyvaskyla-aluehallitus")
-    new_text = changed.text.replace("Jaakko Selin p.", "Jaakko Selin puh.")
-    new_doc = Document(**{**changed.__dict__, "text": new_text})
-    docs2 = {d.doc_id: d for d in corpus_docs if d.doc_id != gone}
-    docs2[new_doc.doc_id] = new_doc
-    chunks2 = [c for d in docs2.values() for c in chunk_document(d)]
-    calls.clear()
-    third = build_register(chunks2, docs2, previous=first)
-    fresh = {c.chunk_id for c in chunks2} - {c.chunk_id for c in chunks}
-    assert fresh and set(calls) == fresh
-    assert all(r.citation.doc_id != gone for r in third.roles + third.contacts)
-    assert not any(r.citation.doc_id == gone for r in third.events)
+def test_document_key_follows_what_rows_depend_on(corpus_docs: list[Document]) -> None:
+    """A document's rows depend on its chunks, its date and its publisher (the actor of
+    "we" sentences): a change of any of them extracts its rows again, nothing else does."""
+    doc = next(d for d in corpus_docs if d.publisher and d.date)
+    ids = [c.chunk_id for c in chunk_document(doc)]
+    key = document_key(ids, doc)
+    assert document_key(list(ids), Document(**vars(doc))) == key
+    assert document_key(ids, Document(**{**vars(doc), "title": "Toinen otsikko"})) == key
+    assert document_key(ids[:-1], doc) != key
+    assert document_key(ids, Document(**{**vars(doc), "date": "1999-01-01"})) != key
+    assert document_key(ids, Document(**{**vars(doc), "publisher": "Toinen kunta"})) != key
 
 
 def test_save_load_round_trip(corpus_register: Register, tmp_path: Path) -> None:
@@ -242,16 +242,6 @@ def test_save_load_round_trip(corpus_register: Register, tmp_path: Path) -> None
     assert loaded.events == corpus_register.events
     assert loaded.to_dict() == corpus_register.to_dict()
     json.loads(path.read_text("utf-8"))
-
-
-def test_the_public_lists_alone_read_back_the_same_rows(corpus_register: Register) -> None:
-    """What the index keeps for answering (register.json) holds every row of every kind, in
-    order; the per-chunk rows an update reuses live apart (register_chunks.json)."""
-    lists = Register.from_dict(corpus_register.to_dict(by_chunk=False))
-    assert lists.to_dict(by_chunk=False) == corpus_register.to_dict(by_chunk=False)
-    assert lists.by_chunk == {}
-    rows = Register.from_dict(corpus_register.to_dict(lists=False))
-    assert rows.to_dict() == corpus_register.to_dict()
 
 
 def test_rows_as_dicts_fields_and_on_filter(corpus_register: Register) -> None:

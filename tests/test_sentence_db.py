@@ -3,6 +3,7 @@ all."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -54,4 +55,26 @@ def test_vectors_are_read_by_rows_and_a_removed_one_reads_zero(tmp_path: Path) -
     assert np.array_equal(got, np.stack([stored[0], stored[2], np.zeros(4), stored[0]]))
     assert db.vector_keys() == {"a#0", "b#0"}
     assert vectors[[]].shape == (0, 4)
+    db.close()
+
+
+def test_token_ids_vocabulary_and_register_rows_round_trip(tmp_path: Path) -> None:
+    db = SentenceDB(tmp_path / "s.sqlite")
+    with db.writing() as writer:
+        writer.put_vocabulary([("kunt", 0), ("alue", 1), ("", 2)])
+        writer.put_token_ids([("c1", np.array([0, 1, 0])), ("c2", np.array([2]))])
+        writer.put_register("d1", "k1", b'[{"kind": "roles"}]')
+        writer.put_register("d2", "k2", b"[]")
+    with db.writing() as writer:
+        writer.delete_token_ids(["c2"])
+        writer.delete_register(["d2"])
+    assert db.vocabulary() == {"kunt": 0, "alue": 1, "": 2}
+    ids = db.token_ids()
+    assert list(ids) == ["c1"] and ids["c1"].dtype == np.int32
+    assert ids["c1"].tolist() == [0, 1, 0]
+    assert db.register_keys() == {"d1": "k1"}
+    assert db.register_rows() == {"d1": b'[{"kind": "roles"}]'}
+    with pytest.raises(sqlite3.IntegrityError), db.writing() as writer:  # ids are unique
+        writer.put_vocabulary([("uusi", 1)])
+    assert db.vocabulary() == {"kunt": 0, "alue": 1, "": 2}
     db.close()

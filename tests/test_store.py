@@ -375,8 +375,10 @@ def test_chroma_server_mode(tmp_path: Path, embeddings) -> None:
 def test_a_new_document_is_analysed_and_counted_alone(
     tmp_corpus: Path, tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An update analyses only the new document's sentences, counts only its tables and stems
-    only its chunks for BM25; the corpus tables and BM25 then equal a build from scratch's."""
+    """An update analyses only the new document's sentences, counts only its tables, stems
+    only its chunks for BM25 and extracts only its register rows; the corpus tables, BM25 and
+    register then equal a build from scratch's, and so does the index ``reindex`` opens from
+    memory (without reading chunks.json back)."""
     from assistant import register as register_module
     from assistant.answering import tables as tables_module
     from assistant.answering.nlp import load_nlp
@@ -384,6 +386,7 @@ def test_a_new_document_is_analysed_and_counted_alone(
     settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
     nlp = load_nlp("")  # Snowball analyses: fast, and enough to count with
     store.update(settings, embeddings, nlp=nlp)
+    current = store.load(settings, embeddings, nlp)
     db_path = settings.index_dir / "sentences.sqlite"
     db = SentenceDB(db_path)
     keys_before = db.document_keys()
@@ -410,10 +413,12 @@ def test_a_new_document_is_analysed_and_counted_alone(
         "extract_chunk",
         lambda c, d: extracted.append(c.doc_id) or real_extract(c, d),
     )
-    store.update(settings, embeddings, nlp=nlp)
+    monkeypatch.setattr(store, "_chunk_from_dict", lambda _: pytest.fail("chunks.json read"))
+    report, reopened = store.reindex(settings, embeddings, current, nlp=nlp)
     monkeypatch.undo()
+    assert (report.added, report.unchanged) == (1, len(current.documents))
     assert stemmed and set(stemmed) == {"uusi"}
-    assert extracted and set(extracted) == {"uusi"}  # the others' rows from register_chunks.json
+    assert extracted and set(extracted) == {"uusi"}  # the others' rows from the database
     assert analysed and all(
         text in (tmp_corpus / "uusi.md").read_text("utf-8") for text in analysed
     )
@@ -430,7 +435,13 @@ def test_a_new_document_is_analysed_and_counted_alone(
     db.close()
     ours, theirs = store.load(settings, embeddings, nlp), store.load(fresh, embeddings, nlp)
     question = ["kunt", "yhteistyö", "sopimuks"]
-    assert np.array_equal(ours.bm25.get_scores(question), theirs.bm25.get_scores(question))
+    for index in (ours, reopened):
+        assert np.array_equal(index.bm25.get_scores(question), theirs.bm25.get_scores(question))
+        assert index.register.to_dict() == theirs.register.to_dict()
+        assert index.chunks == theirs.chunks and index.documents == theirs.documents
+        assert np.array_equal(index.chunk_vectors, theirs.chunk_vectors)
+        assert index.generation == theirs.generation
+        assert index.tables == theirs.tables
 
 
 def test_opening_reads_the_kept_chunk_vectors_not_chroma(
