@@ -164,6 +164,7 @@ class Register:
     contacts: list[Contact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     extractor: str = field(default_factory=extractor_version)
+    _periods: dict[int, Period] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Row], extractor: str | None = None) -> Register:
@@ -222,9 +223,9 @@ class Register:
 
         ``actor`` matches by stems against a responsibility's actor, a role's organisation or
         person, a contact's person or an event's text. ``on``: a responsibility is in force
-        when its dates cover the day, unknown when it has neither date; roles and contacts
-        carry no dates, so their validity is unknown; events on or before the day are in force
-        (the timeline as it stood then).
+        when its period (``period``) covers the day, unknown when it has no date at all; roles
+        and contacts carry no dates, so their validity is unknown; events on or before the day
+        are in force (the timeline as it stood then).
         """
         kind = _normalise_kind(kind)
         out: list[Row] = list(getattr(self, kind))
@@ -232,8 +233,27 @@ class Register:
             wanted = _content_stems(actor)
             out = [r for r in out if _all_match(wanted, _content_stems(_actor_text(r)))]
         if on is not None:
-            out = [r for r in out if validity_on(r, on) == validity]
+            out = [r for r in out if validity_on(r, on, self.period(r)) == validity]
         return out
+
+    def period(self, row: Row) -> Period:
+        """When a responsibility holds as the whole register dates it (a row's own dates
+        where the register says nothing more):
+
+        - a transfer its sentence states without a date ("palveluiden siirtyessä
+          hyvinvointialueelle") starts on the earliest date from which the same document
+          gives the same actor the same task ("hyvinvointialue vastaa … 1.1.2023 alkaen");
+        - a responsibility with a start and no end ends on the earliest end any document
+          gives the same actor and task on or after that start ("kunnilta … 1.1.2023" ends
+          the municipalities' row on 31.12.2022): a later text that ends it closes it.
+
+        Shared interfaces and rows of other kinds keep their own dates (none for roles and
+        contacts; an event's day is its start)."""
+        if self._periods is None:
+            self._periods = _periods(self.responsibilities)
+        if isinstance(row, Responsibility):
+            return self._periods.get(id(row), Period(row.valid_from, row.valid_until))
+        return Period(row.date, None) if isinstance(row, Event) else Period(None, None)
 
     def lookup(self, question: str, today: date | None = None) -> list[RegisterHit]:
         """Rows that answer ``question`` best first; [] unless the question clearly asks for
@@ -269,22 +289,77 @@ def _actor_text(row: Row) -> str:
     return row.what
 
 
-def validity_on(row: Row, on: date) -> str:
+@dataclass(frozen=True)
+class Period:
+    """From when until when a row holds (ISO days, both ends included; None = not said)."""
+
+    valid_from: str | None
+    valid_until: str | None
+
+
+def validity_on(row: Row, on: date, period: Period | None = None) -> str:
     """Whether ``row`` held on a day: ``IN_FORCE``, ``NOT_IN_FORCE`` or ``UNKNOWN`` (a row
-    without dates: the text does not say from when or until when it holds)."""
+    without dates: the text does not say from when or until when it holds). ``period``
+    replaces a responsibility's own dates (``Register.period``)."""
     if isinstance(row, Responsibility):
-        if not (row.valid_from or row.valid_until):
+        period = period or Period(row.valid_from, row.valid_until)
+        if not (period.valid_from or period.valid_until):
             return UNKNOWN
-        return IN_FORCE if _overlaps(row, on, on) else NOT_IN_FORCE
+        return IN_FORCE if _overlaps(period, on, on) else NOT_IN_FORCE
     if isinstance(row, Event):
         return IN_FORCE if row.date <= on.isoformat() else NOT_IN_FORCE
     return UNKNOWN
 
 
-def _overlaps(row: Responsibility, lo: date, hi: date) -> bool:
+def _overlaps(row: Responsibility | Period, lo: date, hi: date) -> bool:
     if row.valid_from and row.valid_from > hi.isoformat():
         return False
     return not (row.valid_until and row.valid_until < lo.isoformat())
+
+
+def _states_a_transfer(quote: str) -> bool:
+    return any(cue.kind == "move" for cue in _cues(_tokens(quote)))
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """ "hyvinvointialue" and "Keski-Suomen hyvinvointialue" are the same actor; "kunnat"
+    and "Keski-Suomen liitto" are not (the shorter name's words all in the longer's)."""
+    sa, sb = _content_stems(a), _content_stems(b)
+    return _all_match(sa, sb) if len(sa) <= len(sb) else _all_match(sb, sa)
+
+
+def _periods(rows: Sequence[Responsibility]) -> dict[int, Period]:
+    """``Register.period`` of every responsibility whose period other rows change, by
+    ``id`` of the row."""
+    by_task: dict[str, list[Responsibility]] = {}
+    for row in rows:
+        if not row.actor.endswith(SHARED_MARK):
+            by_task.setdefault(row.task, []).append(row)
+    out: dict[int, Period] = {}
+    for same_task in by_task.values():
+        for row in same_task:
+            start, end = row.valid_from, row.valid_until
+            if not (start or end) and _states_a_transfer(row.citation.quote):
+                starts = [
+                    other.valid_from
+                    for other in same_task
+                    if other.valid_from
+                    and other.citation.doc_id == row.citation.doc_id
+                    and _same_actor(other.actor, row.actor)
+                ]
+                start = min(starts, default=None)
+            if start and not end:
+                ends = [
+                    other.valid_until
+                    for other in same_task
+                    if other.valid_until
+                    and other.valid_until >= start
+                    and _same_actor(other.actor, row.actor)
+                ]
+                end = min(ends, default=None)
+            if (start, end) != (row.valid_from, row.valid_until):
+                out[id(row)] = Period(start, end)
+    return out
 
 
 def rows_as_dicts(
@@ -294,14 +369,24 @@ def rows_as_dicts(
     on: date | None,
     validity: str = IN_FORCE,
 ) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts for the CLI: the row's own fields (ISO dates), ``kind`` and
-    ``citation`` = {doc_id, chunk_id, quote}; all kinds when ``kind`` is None. With ``on``,
-    the rows of that ``validity`` on the day (see ``Register.rows``)."""
+    """Rows as JSON-ready dicts for the CLI and the register tab: the row's own fields (ISO
+    dates), ``kind`` and ``citation`` = {doc_id, chunk_id, quote}; all kinds when ``kind`` is
+    None. A responsibility's ``valid_from``/``valid_until`` are its period as the register
+    dates it (``Register.period``), and ``inferred`` says whether other rows gave a date its
+    sentence does not. With ``on``, the rows of that ``validity`` on the day (see
+    ``Register.rows``)."""
     kinds = [_normalise_kind(kind)] if kind else list(KINDS)
     out: list[dict[str, Any]] = []
     for k in kinds:
         for row in register.rows(k, actor=actor, on=on, validity=validity):
             d = asdict(row)
+            if isinstance(row, Responsibility):
+                period = register.period(row)
+                d.update(vars(period))
+                d["inferred"] = (period.valid_from, period.valid_until) != (
+                    row.valid_from,
+                    row.valid_until,
+                )
             cit = d.pop("citation")
             out.append(
                 {

@@ -15,11 +15,14 @@ from assistant.chunking import chunk_document
 from assistant.ingest import Document, load_corpus
 from assistant.register import (
     IN_FORCE,
+    NOT_IN_FORCE,
     UNKNOWN,
     Contact,
+    Period,
     Register,
     Responsibility,
     Role,
+    RowCitation,
     build_register,
     document_key,
     extract_document,
@@ -247,7 +250,7 @@ def test_save_load_round_trip(corpus_register: Register, tmp_path: Path) -> None
 def test_rows_as_dicts_fields_and_on_filter(corpus_register: Register) -> None:
     rows = rows_as_dicts(corpus_register, None, None, None)
     fields = {
-        "responsibilities": {"actor", "task", "valid_from", "valid_until"},
+        "responsibilities": {"actor", "task", "valid_from", "valid_until", "inferred"},
         "roles": {"person", "role", "organisation"},
         "contacts": {"person", "phone", "email"},
         "events": {"date", "what"},
@@ -288,6 +291,50 @@ def test_rows_without_dates_are_not_in_force_on_any_day(corpus_register: Registe
     assert {r["valid_from"] for r in county_sote(date(2023, 6, 1))} == {"2023-01-01"}
     undated = [r for r in corpus_register.responsibilities if not (r.valid_from or r.valid_until)]
     assert undated and all(validity_on(r, date(2030, 1, 1)) == UNKNOWN for r in undated)
+
+
+def _row(
+    actor: str, task: str, start: str | None, end: str | None, doc: str, quote: str
+) -> Responsibility:
+    return Responsibility(actor, task, start, end, RowCitation(doc, f"{doc}#0", quote, 0, 9))
+
+
+def test_the_register_dates_a_transfer_from_its_document_and_closes_ended_rows() -> None:
+    """``Register.period``: an undated transfer takes the start its own document gives the
+    same actor and task (never another document's); a row with a start is closed by the
+    earliest end any document gives the same actor and task on or after that start."""
+    sote, move = "sosiaali- ja terveyspalvelut", "Palveluiden siirtyessä hyvinvointialueelle."
+    undated_move = _row("hyvinvointialue", sote, None, None, "a", move)
+    dated = _row("Keski-Suomen hyvinvointialue", sote, "2023-01-01", None, "a", "… alkaen.")
+    elsewhere = _row("hyvinvointialue", sote, None, None, "b", move)
+    plain = _row("hyvinvointialue", sote, None, None, "a", "Hyvinvointialue vastaa palveluista.")
+    opened = _row("kunnat", "pelastustoimi", "2020-01-01", None, "c", "Kunnat vastaavat.")
+    closer = _row("kunnat", "pelastustoimi", None, "2022-12-31", "d", "… kunnilta 1.1.2023.")
+    too_early = _row("kunnat", "pelastustoimi", None, "2019-12-31", "e", "… asti.")
+    other_actor = _row("Keski-Suomen liitto", "pelastustoimi", "2021-01-01", None, "f", "…")
+    shared = _row("kunnat (yhdyspinta)", "pelastustoimi", "2020-01-01", None, "g", "…")
+    rows = [undated_move, dated, elsewhere, plain, opened, closer, too_early, other_actor, shared]
+    reg = Register.from_rows(rows)
+    assert reg.period(undated_move) == Period("2023-01-01", None)
+    assert reg.period(elsewhere) == Period(None, None)  # no date in its own document
+    assert reg.period(plain) == Period(None, None)  # not a transfer: its time is not known
+    assert reg.period(opened) == Period("2020-01-01", "2022-12-31")
+    assert reg.period(other_actor) == Period("2021-01-01", None)
+    assert reg.period(shared) == Period("2020-01-01", None)
+    assert validity_on(undated_move, date(2022, 6, 1), reg.period(undated_move)) == NOT_IN_FORCE
+    assert reg.rows("responsibilities", on=date(2023, 6, 1)) == [
+        undated_move,
+        dated,
+        other_actor,
+        shared,
+    ]
+    assert opened in reg.rows("responsibilities", on=date(2022, 6, 1))
+    listed = rows_as_dicts(reg, "responsibilities", "kunnat", date(2021, 6, 1))
+    assert [(r["valid_until"], r["inferred"]) for r in listed] == [
+        ("2022-12-31", True),  # opened, closed by the later text
+        ("2022-12-31", False),  # the closing row itself
+        (None, False),  # the shared interface
+    ]
 
 
 def test_cli_register_json_and_bad_date(
