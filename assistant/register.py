@@ -18,6 +18,7 @@ ending the day before. An optional LLM extraction pass is not implemented (see m
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -321,6 +322,7 @@ def _states_a_transfer(quote: str) -> bool:
     return any(cue.kind == "move" for cue in _cues(_tokens(quote)))
 
 
+@lru_cache(maxsize=1 << 12)
 def _same_actor(a: str, b: str) -> bool:
     """ "hyvinvointialue" and "Keski-Suomen hyvinvointialue" are the same actor; "kunnat"
     and "Keski-Suomen liitto" are not (the shorter name's words all in the longer's)."""
@@ -330,35 +332,32 @@ def _same_actor(a: str, b: str) -> bool:
 
 def _periods(rows: Sequence[Responsibility]) -> dict[int, Period]:
     """``Register.period`` of every responsibility whose period other rows change, by
-    ``id`` of the row."""
-    by_task: dict[str, list[Responsibility]] = {}
+    ``id`` of the row. Rows are compared by task, then by actor name (a task has a few
+    distinct actors however many rows it has), so a large register costs one pass."""
+    by_task: dict[str, dict[str, list[Responsibility]]] = {}
     for row in rows:
         if not row.actor.endswith(SHARED_MARK):
-            by_task.setdefault(row.task, []).append(row)
+            by_task.setdefault(row.task, {}).setdefault(row.actor, []).append(row)
     out: dict[int, Period] = {}
-    for same_task in by_task.values():
-        for row in same_task:
-            start, end = row.valid_from, row.valid_until
-            if not (start or end) and _states_a_transfer(row.citation.quote):
-                starts = [
-                    other.valid_from
-                    for other in same_task
-                    if other.valid_from
-                    and other.citation.doc_id == row.citation.doc_id
-                    and _same_actor(other.actor, row.actor)
-                ]
-                start = min(starts, default=None)
-            if start and not end:
-                ends = [
-                    other.valid_until
-                    for other in same_task
-                    if other.valid_until
-                    and other.valid_until >= start
-                    and _same_actor(other.actor, row.actor)
-                ]
-                end = min(ends, default=None)
-            if (start, end) != (row.valid_from, row.valid_until):
-                out[id(row)] = Period(start, end)
+    for by_actor in by_task.values():
+        for actor, own in by_actor.items():
+            kin = [
+                r for other, group in by_actor.items() if _same_actor(other, actor) for r in group
+            ]
+            ends = sorted(r.valid_until for r in kin if r.valid_until)
+            first_start: dict[str, str] = {}  # doc id → the earliest start it gives
+            for r in kin:
+                if r.valid_from and r.valid_from < first_start.get(r.citation.doc_id, "9999"):
+                    first_start[r.citation.doc_id] = r.valid_from
+            for row in own:
+                start, end = row.valid_from, row.valid_until
+                if not (start or end) and _states_a_transfer(row.citation.quote):
+                    start = first_start.get(row.citation.doc_id)
+                if start and not end:
+                    at = bisect.bisect_left(ends, start)
+                    end = ends[at] if at < len(ends) else None
+                if (start, end) != (row.valid_from, row.valid_until):
+                    out[id(row)] = Period(start, end)
     return out
 
 
