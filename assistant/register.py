@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -185,32 +184,10 @@ class Register:
         return grouped
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (what ``save`` writes)."""
+        """JSON-ready form of every row (how tests and tools compare registers)."""
         data: dict[str, Any] = {"version": FORMAT_VERSION, "extractor": self.extractor}
         data.update({kind: [_row_to_dict(r) for r in getattr(self, kind)] for kind in KINDS})
         return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Register:
-        """Inverse of ``to_dict`` (extra keys are ignored)."""
-        if data.get("version") != FORMAT_VERSION:
-            raise ValueError("Rekisterin tallennusmuoto ei ole tuettu.")
-        return cls.from_rows(
-            (_row_from_dict(r) for kind in KINDS for r in data[kind]),
-            str(data.get("extractor", "")),
-        )
-
-    def save(self, path: Path) -> None:
-        """Write the register as JSON (atomically: a temporary file renamed into place)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), "utf-8")
-        tmp.replace(path)
-
-    @classmethod
-    def load(cls, path: Path) -> Register:
-        """Read a register written by ``save`` (or by the index from ``to_dict``)."""
-        return cls.from_dict(json.loads(path.read_text("utf-8")))
 
     def rows(
         self,

@@ -357,7 +357,6 @@ def reindex(
     """``update``, then the updated index opened: what the app does when documents change.
     ``current`` (the index the app answers from) spares rereading what it already holds;
     the result is the index ``load`` would open, without reading the files back."""
-    nlp = nlp or load_nlp(settings.nlp_model)
     report, fresh = _update(settings, embeddings, rebuild, progress, nlp, current)
     return report, _open(settings, embeddings, fresh)
 
@@ -809,12 +808,9 @@ def _update_register(
         writer.delete_register(sorted(set(stored) - set(keys)))
         writer.set_meta("register_generation", generation)
     if len(todo) < len(documents):
-        if current is not None:
-            kept = current.by_document()
-        else:
-            stored_rows = db.register_rows()
-            kept = {d: rows_from_json(stored_rows[d]) for d in keys if d not in rows}
-        rows.update((d, kept.get(d, [])) for d in keys if d not in rows)
+        unchanged = [d for d in keys if d not in rows]
+        kept = (current or _read_register(db, unchanged)).by_document()
+        rows.update((d, kept.get(d, [])) for d in unchanged)
     return Register.from_rows(row for d in documents for row in rows[d.doc_id])
 
 

@@ -442,6 +442,8 @@ def test_a_new_document_is_analysed_and_counted_alone(
         assert np.array_equal(index.chunk_vectors, theirs.chunk_vectors)
         assert index.generation == theirs.generation
         assert index.tables == theirs.tables
+    stored = store.read_register(settings)  # what ``register`` in the CLI reads
+    assert stored is not None and stored.to_dict() == theirs.register.to_dict()
 
 
 def test_opening_reads_the_kept_chunk_vectors_not_chroma(
