@@ -26,6 +26,10 @@ CORPUS = HERE / "corpus"
 QUESTIONS = HERE / "questions"
 FOLDS = HERE / "folds.toml"
 METADATA = HERE / "metadata.toml"
+# questions whose answer depends on time, by three writers: time_questions.jsonl (59, about
+# all development folds but the untouched one), time_questions_b.jsonl (60, mainly folds 1-2)
+# and time_questions_c.jsonl (60, mainly folds 3-4)
+TIME_QUESTIONS = tuple(sorted(HERE.glob("time_questions*.jsonl")))
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,20 @@ def question_fold(question: GoldQuestion, assignment: Folds) -> int:
     raise GoldError(f"Kysymyksen {question.id} asiakirjaa ei löydy jaosta.")
 
 
+def gold_folds(question: GoldQuestion, assignment: Folds) -> frozenset[int]:
+    """The development folds of every document a question names as gold (seed documents
+    have none): a question spanning documents is held out only when all of them are."""
+    return frozenset(
+        assignment.fold_of[doc] for doc in question.gold_docs if doc in assignment.fold_of
+    )
+
+
+def time_questions(paths: Iterable[Path] = TIME_QUESTIONS) -> list[GoldQuestion]:
+    """The questions whose answer depends on time (which document is newer, what held in a
+    given year), written about documents of the development folds and the seeds."""
+    return [q for path in paths for q in load_gold(path)]
+
+
 def build_corpus(target: Path, seed_corpus: Path) -> Path:
     """``target`` holding the seed corpus (with its ``sources.toml``) and every development
     document (without an entry), refreshed so that it matches both folders exactly."""
@@ -118,8 +136,9 @@ def dev_settings(base: Settings | None = None) -> Settings:
     return replace(base, corpus_dir=corpus, index_dir=root / "index")
 
 
-def dev_assistant(base: Settings | None = None) -> Assistant:
-    """An assistant over the development corpus (built or brought up to date on first use)."""
+def dev_assistant(base: Settings | None = None, answer_model: bool = True) -> Assistant:
+    """An assistant over the development corpus (built or brought up to date on first use);
+    without ``answer_model`` it reads no answer model (for training one)."""
     from assistant import Assistant
 
-    return Assistant.load(dev_settings(base))
+    return Assistant.load(dev_settings(base), answer_model=answer_model)
