@@ -60,11 +60,14 @@ class Assistant:
         index: store.LoadedIndex,
         nlp: NLP | None = None,
         model: AnswerModel | None = None,
+        answer_model: bool = True,
     ) -> None:
         self.settings = settings
         self._embeddings = embeddings
         self.nlp = nlp or load_nlp(settings.nlp_model)
-        self.answer_model = model or ExtractiveAnswerer.load_model(settings.answer_model)
+        if model is None and answer_model:
+            model = ExtractiveAnswerer.load_model(settings.answer_model)
+        self.answer_model = model
         self._set_index(index)
         self._llm = None
         if settings.llm_base_url:
@@ -78,14 +81,22 @@ class Assistant:
         self._extractive = ExtractiveAnswerer(index, self.nlp, self.answer_model)
 
     @classmethod
-    def load(cls, settings: Settings | None = None, model: AnswerModel | None = None) -> Assistant:
+    def load(
+        cls,
+        settings: Settings | None = None,
+        model: AnswerModel | None = None,
+        answer_model: bool = True,
+    ) -> Assistant:
         """Read settings (from the environment by default), open the index — building or
         repairing it when needed — and load the models once. ``model`` replaces the answer
-        model of ``settings.answer_model`` (the shipped one by default)."""
+        model of ``settings.answer_model`` (the shipped one by default); without
+        ``answer_model`` none is read: what training needs, whose features may no longer
+        fit the shipped model."""
         settings = settings or Settings.from_env()
         embeddings = make_embeddings(settings.embeddings, settings)
         nlp = load_nlp(settings.nlp_model)
-        return cls(settings, embeddings, store.load(settings, embeddings, nlp), nlp, model)
+        index = store.load(settings, embeddings, nlp)
+        return cls(settings, embeddings, index, nlp, model, answer_model)
 
     def with_model(self, model: AnswerModel) -> Assistant:
         """The same assistant (index, embeddings, analyser shared) with another answer model:

@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     folds = load_folds().development
-    assistant = dev_assistant()
+    assistant = dev_assistant(answer_model=False)  # the shipped one may fit other features
     examples = collect(assistant, training_questions(folds), progress=not args.quiet)
     model = fit(
         examples,

@@ -144,6 +144,25 @@ def test_a_model_for_other_features_is_refused_in_finnish(tmp_path: Path) -> Non
         AnswerModel.load(tmp_path / "puuttuu.json", FEATURES)
 
 
+def test_training_can_load_the_index_past_a_model_of_other_features(
+    corpus_settings: Any, tmp_path: Path
+) -> None:
+    """After a change of features the shipped model no longer fits; the app refuses it, and
+    training (which needs only the features) still opens the index."""
+    from dataclasses import replace
+
+    from assistant import Assistant
+
+    path = tmp_path / "m.json"
+    replace(_tiny_model(tmp_path), features=(*FEATURES, "vanha")).save(path)
+    settings = replace(corpus_settings, answer_model=path)
+    with pytest.raises(ModelError, match="koulutettu eri piirteillä"):
+        Assistant.load(settings)
+    untrained = Assistant.load(settings, answer_model=False)
+    assert untrained.answer_model is None
+    assert len(untrained.examine("Kuka on Keski-Suomen aluehallituksen puheenjohtaja?").x)
+
+
 def test_the_shipped_model_fits_the_code() -> None:
     model = AnswerModel.load(DEFAULT_PATH, FEATURES)
     assert 0.0 <= model.low <= model.high <= 1.0
