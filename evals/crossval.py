@@ -8,13 +8,16 @@ The report pools every fold's answers and gives each fold's metrics apart.
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .devdocs import fold_questions, load_folds
+from .devdocs import HERE, Folds, fold_questions, gold_folds, load_folds, time_questions
 from .gate import GatedSet
-from .gold import load_gold
+from .gold import GoldQuestion, load_gold
 from .runner import AssistantSystem, QuestionResult, evaluate, make_report, run_system, score
 from .train import collect, fit, training_questions
 
@@ -44,6 +47,43 @@ def evaluate_folds(
     return report
 
 
+def held_out_groups(
+    questions: Sequence[GoldQuestion], folds: Sequence[int], assignment: Folds
+) -> dict[frozenset[int], list[GoldQuestion]]:
+    """The questions grouped by the ``folds`` their gold documents lie in: each group is
+    answered by a model fitted without those folds (the empty group: by one fitted on all)."""
+    groups: dict[frozenset[int], list[GoldQuestion]] = {}
+    for q in questions:
+        groups.setdefault(gold_folds(q, assignment) & set(folds), []).append(q)
+    return dict(sorted(groups.items(), key=lambda kv: sorted(kv[0])))
+
+
+def evaluate_spanning(
+    assistant: Any,
+    questions: Sequence[GoldQuestion],
+    folds: Sequence[int],
+    gold_path: Path,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Ask questions whose gold documents may lie in several folds (the time questions), each
+    answered by a model fitted without every fold its gold documents are in; those naming no
+    development document (unanswerable ones, those about the seeds) by a model fitted on all
+    ``folds``, never on them. The report gives each held-out combination of folds apart."""
+    examples = collect(assistant, training_questions(folds), progress)
+    by_id: dict[str, QuestionResult] = {}
+    report_groups: dict[str, Any] = {}
+    for held, group in held_out_groups(questions, folds, load_folds()).items():
+        model = fit(examples, [f for f in folds if f not in held])
+        name = "+".join(map(str, sorted(held))) or "-"
+        results = run_system(AssistantSystem(assistant.with_model(model)), group, name, progress)
+        by_id.update((r.id, r) for r in results)
+        report_groups[name] = {"questions": len(group), **score(results)[0]}
+    report = make_report([by_id[q.id] for q in questions], gold_path, assistant.settings)
+    report["held_out_folds"] = report_groups
+    report["cross_validated"] = True
+    return report
+
+
 def evaluate_gated(
     g: GatedSet, assistant: Any, progress: bool = True, compare: bool = False
 ) -> dict[str, Any]:
@@ -60,3 +100,44 @@ def evaluate_gated(
         progress=progress,
         assistant=assistant,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure the time questions on documents the model never saw (not gated yet)."""
+    from .devdocs import dev_assistant
+
+    parser = argparse.ArgumentParser(
+        prog="python -m evals.crossval",
+        description="Aikaan sidotut kysymykset: kukin vastataan mallilla, jota ei ole "
+        "sovitettu sen asiakirjojen osiin.",
+    )
+    parser.add_argument("--json", type=Path, help="kirjoita raportti tähän tiedostoon")
+    parser.add_argument("--quiet", action="store_true", help="ei edistymispalkkia")
+    args = parser.parse_args(argv)
+    assistant = dev_assistant()
+    report = evaluate_spanning(
+        assistant,
+        time_questions(),
+        load_folds().development,
+        HERE,
+        progress=not args.quiet,
+    )
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    metrics = report["metrics"]
+    names = ("answer_hit", "cited_gold_quote", "false_abstain_rate", "abstain_recall", "high_share")
+    print(
+        f"{report['n_questions']} kysymystä: "
+        + ", ".join(f"{n} {metrics[n]:.3f}" for n in names if metrics.get(n) is not None)
+    )
+    for name, group in report["held_out_folds"].items():
+        hit = group.get("answer_hit")
+        print(
+            f"  osat {name} pois: {group['questions']} kysymystä, answer_hit "
+            + (f"{hit:.3f}" if hit is not None else "–")
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

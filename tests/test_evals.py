@@ -14,7 +14,7 @@ import pytest
 
 from evals import metrics as m
 from evals.gate import GatedSet, ThresholdError, check_gate, gate_values, load_gate
-from evals.gold import GoldError, check_doc_ids, load_gold, parse_line
+from evals.gold import GoldError, GoldQuestion, check_doc_ids, load_gold, parse_line
 from evals.report import to_html, to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -710,6 +710,30 @@ def test_time_questions_train_only_where_all_their_documents_do() -> None:
     assert examples.trained_on(spans) and not examples.trained_on(spans - {max(spans)})
     seed, dev = Example("s", None, True, x, y), Example("d", 1, True, x, y)
     assert Examples([seed, dev]).trained_on([2]) == [seed]  # seed questions train always
+
+
+def test_time_questions_are_answered_without_every_fold_of_their_documents() -> None:
+    """``python -m evals.crossval``: a question about documents of folds 1 and 3 is answered
+    by a model fitted on folds 2 and 4 only; one naming no development document (an
+    unanswerable one, one about the seeds) by a model of all folds, never trained on it."""
+    from evals.crossval import held_out_groups
+    from evals.devdocs import Folds
+
+    assignment = Folds({"a": 1, "b": 2, "c": 3, "e": 5}, untouched=5)
+
+    def q(qid: str, docs: list[str]) -> GoldQuestion:
+        return GoldQuestion(
+            qid, "other", "?", {d: 2 for d in docs}, ("x",) if docs else (), bool(docs)
+        )
+
+    questions = [q("t1", ["a", "c"]), q("t2", ["b", "seed"]), q("t3", []), q("t4", ["c", "a"])]
+    groups = held_out_groups(questions, [1, 2, 3, 4], assignment)
+    assert {k: [x.id for x in v] for k, v in groups.items()} == {
+        frozenset(): ["t3"],
+        frozenset({1, 3}): ["t1", "t4"],
+        frozenset({2}): ["t2"],
+    }
+    assert list(groups) == [frozenset(), frozenset({1, 3}), frozenset({2})]
 
 
 def test_ablation_asks_through_the_same_index_without_sentence_vectors(assistant) -> None:
