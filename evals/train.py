@@ -2,10 +2,8 @@
 
 Training data: every candidate sentence the answerer considers for a question, labelled 1
 when it holds an accepted answer and comes from a gold document. Questions come from the
-seed sets the answerer was developed on (not the held-out one), from the development
-documents' folds (never the untouched fold) and from the time questions about them (a
-question about documents of several folds counts as of all of them). Everything fitted
-respects the folds:
+seed sets the answerer was developed on (not the held-out one) and from the development
+documents' folds (never the untouched fold). Everything fitted respects the folds:
 
 - the classifier is fitted on the training questions;
 - its calibration (best candidate's score → probability of a right answer) and the band
@@ -58,16 +56,10 @@ PARAMS: dict[str, Any] = {
 }
 ROUNDS = 300
 SEED_WEIGHT = 0.3  # seed questions are many but about five documents only
-TIME_WEIGHT = 0.3  # time questions: a few kinds of question about few documents each
 EXTRA_RATIO = 0.3  # runners-up scoring this share of the best join the answer
 HIGH_PRECISION = 0.95  # high answers right at least this often on held-out folds
 MIN_HIGH = 10  # … counted over at least this many answers
 MAX_FALSE_NONE = 0.06  # answerable questions left without an answer at most this often
-
-
-# a training question: the question, the fold whose out-of-fold scores it joins for the
-# calibration (None: it joins none) and every fold its gold documents are in
-Training = tuple[GoldQuestion, int | None, frozenset[int]]
 
 
 @dataclass
@@ -75,19 +67,11 @@ class Example:
     """One question's candidates as the model sees them."""
 
     qid: str
-    fold: int | None  # its document's fold, scored out of fold for the calibration; or None
+    fold: int | None  # development fold of its document; None for seed questions
     answerable: bool
     x: np.ndarray
     y: np.ndarray  # 1 where the candidate holds an accepted answer from a gold document
     docs: tuple[str, ...] = ()  # the document of each candidate
-    # every development fold the question's gold documents are in (a question about
-    # documents of several folds is trained on only when all of them are); none: a seed
-    # question, trained on always
-    touches: frozenset[int] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.fold is not None:
-            self.touches = self.touches | {self.fold}
 
     @property
     def has_answer(self) -> bool:
@@ -102,9 +86,9 @@ class Examples:
     items: list[Example] = field(default_factory=list)
 
     def trained_on(self, folds: Iterable[int]) -> list[Example]:
-        """The seed examples and those whose documents all lie in ``folds``."""
+        """The seed examples and those of ``folds``."""
         wanted = set(folds)
-        return [e for e in self.items if e.touches <= wanted]
+        return [e for e in self.items if e.fold is None or e.fold in wanted]
 
 
 def label(texts: Sequence[str], docs: Sequence[str], question: GoldQuestion) -> np.ndarray:
@@ -121,37 +105,32 @@ def label(texts: Sequence[str], docs: Sequence[str], question: GoldQuestion) -> 
 
 def collect(
     assistant: Any,
-    questions: Iterable[Training],
+    questions: Iterable[tuple[GoldQuestion, int | None]],
     progress: bool = True,
 ) -> Examples:
     """Run each question through the answerer up to its features (``Assistant.examine``)."""
     out = Examples()
     items = list(questions)
-    for q, fold, touches in tqdm(
-        items, desc="piirteet", unit="kys", disable=not progress, file=sys.stderr
-    ):
+    for q, fold in tqdm(items, desc="piirteet", unit="kys", disable=not progress, file=sys.stderr):
         table = assistant.examine(q.question, q.history_list or None)
         sentences = assistant.sentences_of(table)
         texts = [text for text, _ in sentences]
         docs = [doc for _, doc in sentences]
         out.items.append(
-            Example(q.id, fold, q.answerable, table.x, label(texts, docs, q), tuple(docs), touches)
+            Example(q.id, fold, q.answerable, table.x, label(texts, docs, q), tuple(docs))
         )
     return out
 
 
 def _weights(examples: Sequence[Example]) -> np.ndarray:
-    """Each question weighs the same in total (seed questions ``SEED_WEIGHT``, time
-    questions ``TIME_WEIGHT``)."""
+    """Each question weighs the same in total (seed questions ``SEED_WEIGHT``)."""
     mean_rows = np.mean([len(e.x) for e in examples if len(e.x)]) if examples else 1.0
-    parts = [np.full(len(e.x), _weight(e) * mean_rows / len(e.x)) for e in examples if len(e.x)]
+    parts = [
+        np.full(len(e.x), (SEED_WEIGHT if e.fold is None else 1.0) * mean_rows / len(e.x))
+        for e in examples
+        if len(e.x)
+    ]
     return np.concatenate(parts) if parts else np.zeros(0)
-
-
-def _weight(e: Example) -> float:
-    if e.fold is not None:
-        return 1.0
-    return TIME_WEIGHT if e.touches else SEED_WEIGHT
 
 
 def fit_classifier(examples: Sequence[Example]) -> Any:
@@ -248,25 +227,18 @@ def fit(
     )
 
 
-def training_questions(folds: Sequence[int]) -> list[Training]:
-    """The seed training sets, the development questions of ``folds`` and the answerable
-    time questions whose gold documents all lie in ``folds`` (those about seed documents
-    only are left to the seed sets). The time questions train the classifier only: the
-    calibration and the bands stay fitted on the development questions, whose mix of
-    questions is what the bands promise."""
-    from .devdocs import fold_questions, gold_folds, load_folds, question_fold, time_questions
+def training_questions(
+    folds: Sequence[int],
+) -> list[tuple[GoldQuestion, int | None]]:
+    """The seed training sets and the development questions of ``folds``."""
+    from .devdocs import fold_questions, load_folds, question_fold
 
     assignment = load_folds()
-    out: list[Training] = [
-        (q, None, frozenset()) for path in SEED_TRAINING for q in load_gold(path)
+    out: list[tuple[GoldQuestion, int | None]] = [
+        (q, None) for path in SEED_TRAINING for q in load_gold(path)
     ]
     for q in fold_questions(folds, assignment):
-        fold = question_fold(q, assignment)
-        out.append((q, fold, frozenset({fold})))
-    for q in time_questions():
-        touches = gold_folds(q, assignment)
-        if q.answerable and touches and touches <= set(folds):
-            out.append((q, None, touches))
+        out.append((q, question_fold(q, assignment)))
     return out
 
 

@@ -689,29 +689,6 @@ def test_time_questions_ask_about_documents_of_the_development_folds() -> None:
             assert any(a.casefold() in texts[d] for a in q.answers for d in q.gold_docs), q.id
 
 
-def test_time_questions_train_only_where_all_their_documents_do() -> None:
-    """A time question is a training question of a fold set only when every fold its gold
-    documents are in belongs to it, so the cross-validated figures hold its documents out."""
-    from evals.devdocs import gold_folds, load_folds, time_questions
-    from evals.train import Example, Examples, training_questions
-
-    assignment = load_folds()
-    spanning = [q for q in time_questions() if q.answerable and len(gold_folds(q, assignment)) > 1]
-    assert spanning  # the set has questions about documents of several folds
-    for folds in ([1, 2, 3, 4], [2, 3], [1]):
-        for q, fold, touches in training_questions(folds):
-            if q.id.startswith("time-"):
-                assert q.answerable and touches and touches <= set(folds), q.id
-                assert fold is None  # it trains the classifier, not the calibration
-    spans = gold_folds(spanning[0], assignment)
-    x = np.zeros((1, 2), dtype=np.float32)
-    y = np.ones(1, dtype=np.float32)
-    examples = Examples([Example("t", None, True, x, y, ("d",), spans)])
-    assert examples.trained_on(spans) and not examples.trained_on(spans - {max(spans)})
-    seed, dev = Example("s", None, True, x, y), Example("d", 1, True, x, y)
-    assert Examples([seed, dev]).trained_on([2]) == [seed]  # seed questions train always
-
-
 def test_time_questions_are_answered_without_every_fold_of_their_documents() -> None:
     """``python -m evals.crossval``: a question about documents of folds 1 and 3 is answered
     by a model fitted on folds 2 and 4 only; one naming no development document (an
