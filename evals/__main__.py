@@ -23,12 +23,11 @@ from .gate import (
     load_gate,
 )
 from .gold import GoldError, load_gold
-from .report import fmt, write_reports, write_summary
+from .report import REPORTS, fmt, write_reports, write_summary
 from .runner import RETRIEVERS, evaluate, load_assistant
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_GOLD = HERE / "sets" / "seed_gold.jsonl"
-REPORTS = HERE / "reports"
 PRINTED = (
     "recall@1",
     "mrr@10",

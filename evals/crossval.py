@@ -13,8 +13,8 @@ without all of them (``held_out_groups``, ``evaluate_spanning``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from .devdocs import HERE, Folds, fold_questions, gold_folds, load_folds, time_questions
 from .gate import GatedSet
 from .gold import GoldQuestion, load_gold
+from .report import REPORTS, write_reports
 from .runner import AssistantSystem, QuestionResult, evaluate, make_report, run_system, score
 from .train import collect, fit, training_questions
 
@@ -115,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Aikaan sidotut kysymykset: kukin vastataan mallilla, jota ei ole "
         "sovitettu sen asiakirjojen osiin.",
     )
-    parser.add_argument("--json", type=Path, help="kirjoita raportti tähän tiedostoon")
+    parser.add_argument(
+        "--out", type=Path, help="raporttikansio (oletus evals/reports/<aikaleima>-aika/)"
+    )
     parser.add_argument("--quiet", action="store_true", help="ei edistymispalkkia")
     args = parser.parse_args(argv)
     assistant = dev_assistant()
@@ -126,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         HERE,
         progress=not args.quiet,
     )
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    paths = write_reports(report, args.out or REPORTS / time.strftime("%Y%m%d-%H%M%S-aika"))
     metrics = report["metrics"]
     names = ("answer_hit", "citation_recall", "false_abstain_rate", "abstain_recall", "high_share")
     print(
@@ -140,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  osat {name} pois: {group['questions']} kysymystä, answer_hit "
             + (f"{hit:.3f}" if hit is not None else "–")
         )
+    print(f"Raportit: {paths['html']}")
     return 0
 
 

@@ -54,6 +54,9 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+REPORTS = Path(__file__).resolve().parent / "reports"  # default home of the reports (git-ignored)
+
+
 def write_reports(report: Mapping[str, Any], out_dir: Path) -> dict[str, Path]:
     """Write report.json, report.md and report.html into ``out_dir``; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
