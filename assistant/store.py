@@ -809,7 +809,7 @@ def _update_register(
         writer.set_meta("register_generation", generation)
     if len(todo) < len(documents):
         unchanged = [d for d in keys if d not in rows]
-        kept = (current or _read_register(db, unchanged)).by_document()
+        kept = (current if current is not None else _read_register(db, unchanged)).by_document()
         rows.update((d, kept.get(d, [])) for d in unchanged)
     return Register.from_rows(row for d in documents for row in rows[d.doc_id])
 
