@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
         settings = replace(base_settings, **overrides)
     else:
         settings = Settings.from_env(**overrides)
-    assistants: dict[str, Any] = {}
+    assistants: dict[tuple[str, tuple[int, ...]], Any] = {}
     out = args.out or REPORTS / time.strftime("%Y%m%d-%H%M%S")
     failed: dict[str, list[str]] = {}
     reports: dict[str, dict[str, Any]] = {}
@@ -172,13 +172,14 @@ def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
         g = gated[i] if args.gate else None
         try:
             corpus = g.corpus if g is not None else "seed"
-            if corpus not in assistants:
-                assistants[corpus] = load_assistant(
-                    dev_settings(settings) if corpus == "devdocs" else settings
+            key = (corpus, g.indexed if g is not None else ())
+            if key not in assistants:
+                assistants[key] = load_assistant(
+                    dev_settings(settings, key[1]) if corpus == "devdocs" else settings
                 )
             if g is not None:
                 report = evaluate_gated(
-                    g, assistants[corpus], progress=not args.quiet, compare=args.compare
+                    g, assistants[key], progress=not args.quiet, compare=args.compare
                 )
             else:
                 report = evaluate(
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None, base_settings: Any = None) -> int:
                     gold_path,
                     compare=args.compare,
                     progress=not args.quiet,
-                    assistant=assistants[corpus],
+                    assistant=assistants[key],
                 )
         except GoldError as exc:
             print(exc, file=sys.stderr)

@@ -59,13 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gated = {g.name: g for g in load_gate(DEFAULT_THRESHOLDS)}["docs_cv"]
     folds = [int(f) for f in args.folds.split(",") if f] or list(gated.folds)
-    shipped = dev_assistant()
+    shipped = dev_assistant(folds=gated.indexed)
     rows: dict[str, dict[str, Any]] = {}
     for name, assistant in (
         ("lausevektorit", shipped),
         ("ilman lausevektoreita", without_sentence_vectors(shipped)),
     ):
-        report = evaluate_folds(assistant, folds, True, gated.gold, progress=not args.json)
+        report = evaluate_folds(
+            assistant, folds, True, gated.gold, progress=not args.json, indexed=gated.indexed
+        )
         rows[name] = {"metrics": report["metrics"], "folds": report["folds"]}
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)

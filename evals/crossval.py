@@ -24,7 +24,17 @@ from .gate import GatedSet
 from .gold import GoldQuestion, load_gold
 from .report import REPORTS, write_reports
 from .runner import AssistantSystem, QuestionResult, evaluate, make_report, run_system, score
-from .train import collect, fit, training_questions
+from .train import collect, fit, shipped_training, training_questions
+
+
+def fitted_without(
+    folds: Sequence[int], assignment: Folds, indexed: Sequence[int] = ()
+) -> dict[int, list[int]]:
+    """For each asked fold, the development folds its cross-validated model is fitted on:
+    all of them (or those of ``indexed``, the folds whose documents the index holds) but
+    that fold; the untouched fold never."""
+    pool = assignment.development_in(indexed)
+    return {k: [f for f in pool if f != k] for k in folds}
 
 
 def evaluate_folds(
@@ -33,17 +43,24 @@ def evaluate_folds(
     cv: bool,
     gold_path: Path,
     progress: bool = True,
+    indexed: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """Ask the questions of ``folds``: with ``cv`` each fold with a model fitted without it,
-    otherwise all with the assistant's own (shipped) model. The report has ``folds``."""
+    """Ask the questions of ``folds``: with ``cv`` each fold with a model fitted on the seed
+    questions and every other development fold the index holds (``indexed``; () all), never
+    on its own documents; otherwise all with the assistant's own (shipped) model. The report
+    has ``folds``."""
     assignment = load_folds()
+    plan = fitted_without(folds, assignment, indexed)
     per_fold: dict[int, list[QuestionResult]] = {}
-    examples = collect(assistant, training_questions(folds), progress) if cv else None
+    examples = None
+    if cv:
+        trained = sorted({f for fs in plan.values() for f in fs})
+        examples = collect(assistant, training_questions(trained), progress)
     for k in folds:
         questions = fold_questions([k], assignment)
         system = assistant
         if examples is not None:
-            system = assistant.with_model(fit(examples, [f for f in folds if f != k]))
+            system = assistant.with_model(fit(examples, plan[k]))
         per_fold[k] = run_system(AssistantSystem(system), questions, f"osa {k}", progress)
     results = [r for k in folds for r in per_fold[k]]
     report = make_report(results, gold_path, assistant.settings)
@@ -96,7 +113,7 @@ def evaluate_gated(
     baselines too), or the development folds (``assistant`` then indexes the development
     corpus)."""
     if g.corpus == "devdocs":
-        return evaluate_folds(assistant, g.folds, g.cv, g.gold, progress)
+        return evaluate_folds(assistant, g.folds, g.cv, g.gold, progress, g.indexed)
     return evaluate(
         assistant.settings,
         load_gold(g.gold),
@@ -121,11 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="ei edistymispalkkia")
     args = parser.parse_args(argv)
-    assistant = dev_assistant()
+    folds, indexed = shipped_training()
+    assistant = dev_assistant(folds=indexed)
     report = evaluate_spanning(
         assistant,
         time_questions(),
-        load_folds().development,
+        folds,
         HERE,
         progress=not args.quiet,
     )

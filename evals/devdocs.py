@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +48,11 @@ class Folds:
     def development(self) -> list[int]:
         """The folds used while developing (all but the untouched one)."""
         return [n for n in self.numbers if n != self.untouched]
+
+    def development_in(self, indexed: Iterable[int] = ()) -> list[int]:
+        """The development folds among ``indexed`` (the folds an index holds; () all)."""
+        wanted = set(indexed)
+        return [n for n in self.development if not wanted or n in wanted]
 
     def documents(self, folds: Iterable[int]) -> list[str]:
         """Document ids of the given folds, sorted."""
@@ -106,13 +111,17 @@ def time_questions(paths: Iterable[Path] = TIME_QUESTIONS) -> list[GoldQuestion]
     return [q for path in paths for q in load_gold(path)]
 
 
-def build_corpus(target: Path, seed_corpus: Path) -> Path:
-    """``target`` holding the seed corpus (with its ``sources.toml``) and every development
-    document (without an entry), refreshed so that it matches both folders exactly."""
+def build_corpus(target: Path, seed_corpus: Path, documents: Collection[str] | None = None) -> Path:
+    """``target`` holding the seed corpus (with its ``sources.toml``) and the development
+    documents (without an entry; all, or those whose ids are in ``documents``), refreshed so
+    that it holds exactly those files."""
     target.mkdir(parents=True, exist_ok=True)
-    wanted = {
-        p.name: p for folder in (seed_corpus, CORPUS) for p in folder.iterdir() if p.is_file()
-    }
+    wanted = {p.name: p for p in seed_corpus.iterdir() if p.is_file()}
+    wanted.update(
+        (p.name, p)
+        for p in CORPUS.iterdir()
+        if p.is_file() and (documents is None or p.stem in documents)
+    )
     for existing in target.iterdir():
         if existing.name not in wanted:
             existing.unlink()
@@ -123,22 +132,27 @@ def build_corpus(target: Path, seed_corpus: Path) -> Path:
     return target
 
 
-def dev_settings(base: Settings | None = None) -> Settings:
-    """Settings for the development corpus: the seed corpus and every development document,
-    indexed under ``<index dir>/evals-devdocs`` (generated, git-ignored)."""
+def dev_settings(base: Settings | None = None, folds: Sequence[int] = ()) -> Settings:
+    """Settings for the development corpus: the seed corpus and every development document
+    (with ``folds``, only the documents of those folds), indexed under
+    ``<index dir>/evals-devdocs`` (``evals-devdocs-1-2-3-4-5`` for folds; generated, ignored)."""
     from dataclasses import replace
 
     from assistant import Settings
 
     base = base or Settings.from_env()
-    root = base.index_dir / "evals-devdocs"
-    corpus = build_corpus(root / "corpus", base.corpus_dir)
+    root = base.index_dir / "-".join(["evals-devdocs", *map(str, sorted(folds))])
+    documents = set(load_folds().documents(folds)) if folds else None
+    corpus = build_corpus(root / "corpus", base.corpus_dir, documents)
     return replace(base, corpus_dir=corpus, index_dir=root / "index")
 
 
-def dev_assistant(base: Settings | None = None, answer_model: bool = True) -> Assistant:
-    """An assistant over the development corpus (built or brought up to date on first use);
-    without ``answer_model`` it reads no answer model (for training one)."""
+def dev_assistant(
+    base: Settings | None = None, answer_model: bool = True, folds: Sequence[int] = ()
+) -> Assistant:
+    """An assistant over the development corpus (built or brought up to date on first use;
+    ``folds`` as in :func:`dev_settings`); without ``answer_model`` it reads no answer model
+    (for training one)."""
     from assistant import Assistant
 
-    return Assistant.load(dev_settings(base), answer_model=answer_model)
+    return Assistant.load(dev_settings(base, folds), answer_model=answer_model)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
-_SET_KEYS = frozenset({"gold", "about", "min", "max", "corpus", "folds", "cv"})
+_SET_KEYS = frozenset({"gold", "about", "min", "max", "corpus", "folds", "cv", "indexed"})
 CORPORA = ("seed", "devdocs")
 
 
@@ -45,6 +45,7 @@ class GatedSet:
     corpus: str = "seed"  # "seed": the product corpus; "devdocs": seeds + development documents
     folds: tuple[int, ...] = ()  # development folds whose questions are asked ("devdocs")
     cv: bool = False  # each fold answered by a model fitted without it
+    indexed: tuple[int, ...] = ()  # folds whose documents the index holds ("devdocs"; () all)
 
     @property
     def bars(self) -> dict[str, dict[str, float]]:
@@ -92,6 +93,11 @@ def load_gate(path: Path) -> list[GatedSet]:
             not isinstance(folds, list) or not folds or not all(isinstance(f, int) for f in folds)
         ):
             raise ThresholdError(f"{path}: [{name}] tarvitsee osat (folds = [1, 2, …]).")
+        indexed = section.get("indexed", [])
+        if not isinstance(indexed, list) or not all(isinstance(f, int) for f in indexed):
+            raise ThresholdError(f"{path}: [{name}] indexed = {indexed!r} ei ole osien luettelo.")
+        if indexed and not set(folds) <= set(indexed):
+            raise ThresholdError(f"{path}: [{name}] kysyy osia, joita indexed ei sisällä.")
         sets.append(
             GatedSet(
                 name=name,
@@ -102,6 +108,7 @@ def load_gate(path: Path) -> list[GatedSet]:
                 corpus=corpus,
                 folds=tuple(folds) if corpus == "devdocs" else (),
                 cv=bool(section.get("cv", False)),
+                indexed=tuple(indexed) if corpus == "devdocs" else (),
             )
         )
     if not sets:

@@ -262,11 +262,12 @@ def worker(config: str, thresholds: Path, result: Path) -> None:
         register_rows = len(load_register_gold())
         out: dict[str, Any] = {}
         for g in load_gate(thresholds):
-            if g.corpus not in assistants:
-                settings = dev_settings(seed) if g.corpus == "devdocs" else seed
-                built = _build_index(config, settings, work / g.corpus)
-                assistants[g.corpus] = load_assistant(built)
-            report = evaluate_gated(g, assistants[g.corpus], progress=False)
+            key = "-".join([g.corpus, *map(str, g.indexed)])
+            if key not in assistants:
+                settings = dev_settings(seed, g.indexed) if g.corpus == "devdocs" else seed
+                built = _build_index(config, settings, work / key)
+                assistants[key] = load_assistant(built)
+            report = evaluate_gated(g, assistants[key], progress=False)
             report["register_rows"] = register_rows
             values = dict(report["metrics"])
             for key, value in (report.get("register") or {}).items():
