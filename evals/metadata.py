@@ -1,19 +1,20 @@
 """Metadata from text (assistant/metadata.py): fit the scorers and measure them by fold.
 
-    python -m evals.metadata              # cross-validated figures on folds 1–4 + seed corpus
-    python -m evals.metadata --fit        # also write assistant/metadata_model.json (folds 1–4)
+    python -m evals.metadata              # cross-validated by development fold + seed corpus
+    python -m evals.metadata --fit        # also write assistant/metadata_model.json (all of them)
     python -m evals.metadata --untouched  # also fold 5 with the shipped model (once, at the end)
-    python -m evals.metadata --errors     # list the misses of folds 1–4 (never fold 5)
+    python -m evals.metadata --errors     # list the misses of the development folds (never fold 5)
 
-Each of folds 1–4 is predicted by scorers fitted on the other three; fold 5 (untouched) is
-only ever read with ``--untouched``. The truth is evals/devdocs/metadata.toml; the seed corpus
-(corpus/ + sources.toml) is a second check that is never trained on.
+Each development fold (1–4, 6–9) is predicted by scorers fitted on the others; fold 5
+(untouched) is only ever read with ``--untouched``. The truth is evals/devdocs/metadata.toml;
+the seed corpus (corpus/ + sources.toml) is a second check that is never trained on.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -75,10 +76,11 @@ def jaccard(a: str, b: str) -> float:
 
 
 def same_title(a: str, b: str) -> bool:
-    """Equal after casefold, whitespace collapse and trailing punctuation stripped."""
+    """Equal after casefold, whitespace collapse, trailing punctuation and a leading item
+    number ("§ 52 ", which ``clean_title`` strips and some writers kept) stripped."""
 
     def key(s: str) -> str:
-        return " ".join(s.casefold().split()).rstrip(".!?:;,… ")
+        return " ".join(re.sub(r"^§\s*\d+\s*", "", s.strip()).casefold().split()).rstrip(".!?:;,… ")
 
     return key(a) == key(b)
 
@@ -117,7 +119,7 @@ def fit(docs: Sequence[Doc]) -> dict[str, Any]:
     model: dict[str, Any] = {
         "about": (
             "Logistic regressions of assistant/metadata.py, fitted by python -m evals.metadata "
-            f"--fit on development folds 1-4 ({len(docs)} documents); p = sigmoid(intercept + "
+            f"--fit on the development folds ({len(docs)} documents); p = sigmoid(intercept + "
             "coef . features)."
         )
     }
@@ -188,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.metadata", description=__doc__)
     ap.add_argument("--fit", action="store_true", help="write assistant/metadata_model.json")
     ap.add_argument("--untouched", action="store_true", help="measure fold 5 (once)")
-    ap.add_argument("--errors", action="store_true", help="list misses on folds 1-4")
+    ap.add_argument("--errors", action="store_true", help="list misses on the development folds")
     args = ap.parse_args(argv)
 
     folds, untouched = _folds()
@@ -212,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_hits.append(_baseline(d))
         all_hits += hits
         print(_row(f"fold {k}", hits))
-    print(_row("folds 1-4 (pooled)", all_hits))
+    print(_row("all folds (pooled)", all_hits))
     print(_row("_derived_title base", base_hits, BASE_FIELDS))
 
     final = fit(train_all)
