@@ -279,6 +279,11 @@ def test_gate_lists_each_failing_metric(tmp_path: Path) -> None:
         ("answer_hit = 0.9\n", "ei ole osio"),
         ("", "ei ole yhtään"),
         ("[a\n", "ei voi lukea"),
+        (
+            "[a]\ngold = 'q'\ncorpus = 'devdocs'\nfolds = [6]\nindexed = [1, 5]\n",
+            "joita indexed ei sisällä",
+        ),
+        ("[a]\ngold = 'q'\ncorpus = 'devdocs'\nfolds = [1]\nindexed = 1\n", "osien luettelo"),
     ],
 )
 def test_thresholds_file_problems_are_named(tmp_path: Path, text: str, message: str) -> None:
@@ -301,6 +306,10 @@ def test_repository_thresholds_gate_every_headline_metric_of_every_set() -> None
     assert seed == {p.stem for p in SETS.glob("seed_*.jsonl")}
     assert gated["docs_cv"].cv and gated["docs_cv"].folds == (1, 2, 3, 4)
     assert not gated["docs_untouched"].cv and gated["docs_untouched"].folds == (5,)
+    # the corpus their floors were measured on: the documents of folds 1-5 only
+    assert gated["docs_cv"].indexed == gated["docs_untouched"].indexed == (1, 2, 3, 4, 5)
+    assert not gated["docs_new"].cv and gated["docs_new"].folds == (6, 7, 8, 9)
+    assert gated["docs_new"].indexed == ()
     headline = ["recall@1", "answer_hit", "citation_precision", "citation_recall"]
     headline += ["abstain_recall", "high_share"]
     for g in gated.values():
@@ -665,6 +674,37 @@ def test_seed_sets_are_answerable_from_the_corpus(name: str, size: int) -> None:
             assert any(m.answer_hit(corpus[d], q.answers) for d in q.gold_docs), q.id
 
 
+def test_every_development_document_has_one_fold_its_metadata_and_its_questions() -> None:
+    """``evals/devdocs``: each document is in exactly one fold and has the writers' metadata
+    and a question file; question ids are unique; an answerable question's accepted answer
+    is in one of its gold documents as ingested; an unanswerable one names none."""
+    import tomllib
+
+    from assistant.ingest import load_corpus
+    from evals.devdocs import CORPUS as DEV_CORPUS
+    from evals.devdocs import METADATA, QUESTIONS, load_folds
+
+    folds = load_folds()
+    texts = {
+        d.doc_id: " ".join(d.text.split()).casefold()
+        for folder in (DEV_CORPUS, ROOT / "corpus")
+        for d in load_corpus(folder).documents
+    }
+    docs = {p.stem for p in DEV_CORPUS.iterdir() if p.is_file()}
+    assert docs == set(folds.fold_of)
+    assert docs == set(tomllib.loads(METADATA.read_text("utf-8"))["documents"])
+    assert docs == {p.stem for p in QUESTIONS.glob("*.jsonl")}
+    questions = [q for doc in sorted(docs) for q in load_gold(QUESTIONS / f"{doc}.jsonl")]
+    assert len(docs) == 72 and len(questions) >= 24 * len(docs)
+    assert len({q.id for q in questions}) == len(questions)
+    for q in questions:
+        if not q.answerable:
+            assert not q.gold_docs and not q.answers, q.id
+            continue
+        assert set(q.gold_docs) <= set(texts), q.id
+        assert any(a.casefold() in texts[d] for a in q.answers for d in q.gold_docs), q.id
+
+
 def test_time_questions_ask_about_documents_of_the_development_folds() -> None:
     """The time questions (issue 14) name only fold 1-4 or seed documents, and every accepted
     answer of an answerable one is in one of its gold documents."""
@@ -711,6 +751,54 @@ def test_time_questions_are_answered_without_every_fold_of_their_documents() -> 
         frozenset({2}): ["t2"],
     }
     assert list(groups) == [frozenset(), frozenset({1, 3}), frozenset({2})]
+
+
+def test_a_cross_validated_fold_is_answered_by_a_model_of_every_other_indexed_fold() -> None:
+    """Each asked fold is answered by a model fitted on every other development fold the
+    index holds (all of them when the set names none), never on itself or the untouched fold."""
+    from evals.crossval import fitted_without
+    from evals.devdocs import Folds
+
+    assignment = Folds({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7}, untouched=5)
+    assert fitted_without([1, 2, 3, 4], assignment) == {
+        1: [2, 3, 4, 6, 7],
+        2: [1, 3, 4, 6, 7],
+        3: [1, 2, 4, 6, 7],
+        4: [1, 2, 3, 6, 7],
+    }
+    assert fitted_without([6, 7], assignment) == {6: [1, 2, 3, 4, 7], 7: [1, 2, 3, 4, 6]}
+    # an index of folds 1-5 only: folds 6-7 have no documents there to train on
+    assert fitted_without([1], assignment, indexed=[1, 2, 3, 4, 5]) == {1: [2, 3, 4]}
+
+
+def test_the_shipped_model_is_trained_the_way_docs_cv_measures_it() -> None:
+    """``python -m evals.train`` fits on the folds ``docs_cv`` cross-validates, over the same
+    index (folds 1-5's documents): folds 6-9 are asked only, by ``docs_new``."""
+    from evals.train import shipped_training
+
+    assert shipped_training() == ([1, 2, 3, 4], (1, 2, 3, 4, 5))
+
+
+def test_a_development_corpus_holds_the_seeds_and_the_documents_of_its_folds(
+    tmp_path: Path,
+) -> None:
+    """``dev_settings(folds=…)``'s corpus: the seed files and only those development
+    documents; a later call with fewer documents removes the others."""
+    from evals.devdocs import CORPUS, build_corpus
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "sources.toml").write_text("", encoding="utf-8")
+    (seeds / "seed.md").write_text("# Siemen\n", encoding="utf-8")
+    docs = sorted(p for p in CORPUS.iterdir() if p.is_file())[:3]
+    target = build_corpus(tmp_path / "c", seeds, {p.stem for p in docs})
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        ["sources.toml", "seed.md", *(p.name for p in docs)]
+    )
+    build_corpus(target, seeds, {docs[0].stem})
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        ["sources.toml", "seed.md", docs[0].name]
+    )
 
 
 def test_ablation_asks_through_the_same_index_without_sentence_vectors(assistant) -> None:
