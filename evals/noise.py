@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .gate import DEFAULT_THRESHOLDS, GatedSet, load_gate
+from .gate import DEFAULT_THRESHOLDS, GatedSet, gate_values, load_gate
 
 THREAD_VARS = (
     "OMP_NUM_THREADS",
@@ -262,16 +262,14 @@ def worker(config: str, thresholds: Path, result: Path) -> None:
         register_rows = len(load_register_gold())
         out: dict[str, Any] = {}
         for g in load_gate(thresholds):
-            key = "-".join([g.corpus, *map(str, g.indexed)])
-            if key not in assistants:
+            corpus = "-".join([g.corpus, *map(str, g.indexed)])
+            if corpus not in assistants:
                 settings = dev_settings(seed, g.indexed) if g.corpus == "devdocs" else seed
-                built = _build_index(config, settings, work / key)
-                assistants[key] = load_assistant(built)
-            report = evaluate_gated(g, assistants[key], progress=False)
+                built = _build_index(config, settings, work / corpus)
+                assistants[corpus] = load_assistant(built)
+            report = evaluate_gated(g, assistants[corpus], progress=False)
             report["register_rows"] = register_rows
-            values = dict(report["metrics"])
-            for key, value in (report.get("register") or {}).items():
-                values[key if key.startswith("register_") else f"register_{key}"] = value
+            values = gate_values(report)
             out[g.name] = {
                 "values": values,
                 "n": denominators(report),
