@@ -173,38 +173,15 @@ def out_of_fold(examples: Examples, folds: Sequence[int]) -> list[tuple[float, b
 
 
 def calibrate(tops: Sequence[tuple[float, bool, bool]]) -> tuple[list[float], list[float]]:
-    """Centred isotonic map from the best candidate's score to the chance it is right.
-
-    Isotonic regression gives a staircase; a band's bar on a staircase falls on a step's edge,
-    and the steps' edges move with every refit, so one feature's change could move the bar
-    over a whole step of questions. The staircase is replaced by lines through its steps'
-    centres (centred isotonic regression, Oron & Flournoy 2017): the map rises strictly
-    between the first and the last centre, and a bar cuts at a score."""
+    """Isotonic map from the best candidate's score to the chance it is right."""
     from sklearn.isotonic import IsotonicRegression
 
     scores = np.array([s for s, _, _ in tops])
     right = np.array([float(r) for _, r, _ in tops])
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, right)
-    return staircase_centres(iso.X_thresholds_.tolist(), iso.y_thresholds_.tolist())
-
-
-def staircase_centres(xs: Sequence[float], ys: Sequence[float]) -> tuple[list[float], list[float]]:
-    """(x, y) knots through the centres of a non-decreasing staircase's steps (runs of equal
-    ``ys``), closed by flat ends at 0 and 1."""
-    cx: list[float] = []
-    cy: list[float] = []
-    start = 0
-    for i in range(1, len(xs) + 1):
-        if i == len(xs) or ys[i] != ys[start]:
-            centre = (xs[start] + xs[i - 1]) / 2
-            if 0.0 < centre < 1.0 and (not cx or centre > cx[-1]):
-                cx.append(centre)
-                cy.append(ys[start])
-            start = i
-    if not cx:
-        level = float(np.mean(ys)) if len(ys) else 0.0
-        return [0.0, 1.0], [level, level]
-    return [0.0, *cx, 1.0], [cy[0], *cy, cy[-1]]
+    xs = [float(v) for v in iso.X_thresholds_]
+    ys = [float(v) for v in iso.y_thresholds_]
+    return [0.0, *xs, 1.0], [ys[0], *ys, ys[-1]]
 
 
 def thresholds(

@@ -224,22 +224,6 @@ def test_band_thresholds_meet_their_definitions() -> None:
     assert thresholds(confidences[-5:], tops[-5:])[0] == 1.0  # too few sure answers to trust
 
 
-def test_calibration_runs_through_the_centres_of_the_isotonic_steps() -> None:
-    from evals.train import calibrate, staircase_centres
-
-    xs, ys = staircase_centres([0.1, 0.2, 0.3, 0.5, 0.6, 0.9], [0.0, 0.0, 0.5, 0.5, 0.5, 1.0])
-    assert xs == pytest.approx([0.0, 0.15, 0.45, 0.9, 1.0])
-    assert ys == [0.0, 0.0, 0.5, 1.0, 1.0]
-    # scores 0.1..0.9, right from 0.5 on: the map rises strictly between its ends, so that
-    # a bar set between two questions' confidences falls between their scores
-    tops = [(s / 10, s >= 5, True) for s in range(1, 10) for _ in range(3)]
-    tops += [(0.45, True, True), (0.55, False, True)]
-    xs, ys = calibrate(tops)
-    inner = [float(np.interp(s, xs, ys)) for s in (0.3, 0.4, 0.5, 0.6)]
-    assert inner == sorted(inner) and len(set(inner)) == len(inner)
-    assert staircase_centres([0.4], [0.25]) == ([0.0, 0.4, 1.0], [0.25, 0.25, 0.25])
-
-
 def test_fit_uses_out_of_fold_scores_for_its_calibration() -> None:
     from evals.train import Example, Examples, fit
 
