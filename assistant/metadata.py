@@ -179,7 +179,7 @@ def _lines(text: str) -> list[str]:
 _COOKIE = re.compile(r"eväst|cookie", re.IGNORECASE)
 _MENU_WORDS = re.compile(
     r"^(?:etusivu|haku|valikko|palvelut|asiointi|ajankohtaista|uutiset|päätöksenteko|"
-    r"in english|på svenska|selkosuomeksi|rss|kirjaudu|yhteystiedot)\b",
+    r"in english|på svenska|selkosuomeksi|rss|kirjaudu|yhteystiedot|siirry|hyppää)\b",
     re.IGNORECASE,
 )
 _MINUTES_CUE = re.compile(
@@ -196,7 +196,7 @@ _CLOCK = re.compile(r"\bklo\b|\b\d{1,2}[.:]\d{2}\b(?!\.\d)")
 _SECTION = re.compile(r"^§\s*\d+\s*")
 _ORG_WORD = re.compile(
     r"(?:kunta|kaupunki|hyvinvointialue|liitto|ministeriö|ministeriöt|pelastuslaitos|kuntayhtymä|"
-    r"valtioneuvosto)$",
+    r"valtioneuvosto|hallitus|valtuusto|lautakunta)$",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s+[|–—]\s+|\s+·\s+|\s+•\s+")
@@ -283,7 +283,8 @@ def _looks_like_org(line: str) -> bool:
 _BULLET = re.compile(r"^(?:[-•*–]\s|\d+(?:\.\d+)*\.?\s)")
 _LABEL_START = re.compile(
     r"^(?:kuva|kuvat|liite|liitteet|valmistelija|valmistelijat|esittelijä|päätösehdotus|"
-    r"lisätiedot|etusivu|versio|asiakirjan tila|diaarinumero|pöytäkirja\w*)\b",
+    r"lisätiedot|etusivu|versio|asiakirjan tila|diaarinumero|pöytäkirja\w*)\b"
+    r"|^(?:toimielin|kokous\w*|aika|paikka|läsnä\w*):",  # a minutes header's fields
     re.IGNORECASE,
 )
 
@@ -580,7 +581,8 @@ def date_kind_of(context: str, kind: str) -> str:
 
 _ORG_TYPES = r"kunta|kaupunki|hyvinvointialue|maakuntaliitto|liitto|pelastuslaitos|kuntayhtymä"
 _ORG_RE = re.compile(
-    r"(?P<org>(?:[A-ZÅÄÖ][\wåäö]*-)*[A-ZÅÄÖ][\wåäö]*n\s+(?i:" + _ORG_TYPES + r")"
+    r"(?P<org>(?:[A-ZÅÄÖ][\wåäö]*n\s+ja\s+)?"  # "Vantaan ja Keravan hyvinvointialue"
+    r"(?:[A-ZÅÄÖ][\wåäö]*-)*[A-ZÅÄÖ][\wåäö]*n\s+(?i:" + _ORG_TYPES + r")"
     r"|[A-ZÅÄÖ][\wåäö]*-\s+ja\s+[a-zåäö]+ministeriö|[A-ZÅÄÖ][\wåäö]*ministeriö"
     r"|(?:Suomen\s+)?Kuntaliitto)"
     r"(?![\wåäö])(?P<organ>,\s+(?:maakuntahallitus|aluehallitus|aluevaltuusto|"
