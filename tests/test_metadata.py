@@ -147,3 +147,43 @@ def test_date_forms_and_cleaning_helpers() -> None:
 )
 def test_date_label(iso: str, kind: str, shown: str) -> None:
     assert md.date_label(iso, kind) == shown
+
+
+MINUTES_FIELDS = """Kuusiveden kunta
+Kunnanhallitus
+Toimielin: Kunnanhallitus
+Kokousaika: 2.2.2026 klo 16.00
+Paikka: Kunnantalo, valtuustosali
+Koulukuljetusten hankinta lukuvuodelle 2026–2027
+Kh 2.2.2026 § 14
+Valmistelija hallintojohtaja Pirjo Mäki
+Koulukuljetukset kilpailutetaan lukuvuodelle 2026–2027 yhdessä naapurikuntien kanssa. \
+Kuljetusten hankinnassa noudatetaan hankintalakia.
+Päätösehdotus
+Kunnanhallitus hyväksyy koulukuljetusten hankinnan.
+"""
+
+
+def test_minutes_header_fields_and_body_names_are_chrome() -> None:
+    text = clean_text(MINUTES_FIELDS)
+    features = {
+        c.text: dict(zip(md.TITLE_FEATURES, c.features, strict=True))
+        for c in md.title_candidates(text)
+    }
+    assert features["Paikka: Kunnantalo, valtuustosali"]["label_start"] == 1.0
+    assert features["Kokousaika: 2.2.2026 klo 16.00"]["label_start"] == 1.0
+    assert features["Kunnanhallitus"]["org_name"] == 1.0
+    meta = md.read_metadata(text, "kh-koulukuljetukset.txt")
+    assert meta.title == "Koulukuljetusten hankinta lukuvuodelle 2026–2027"
+    assert (meta.date, meta.date_kind, meta.kind) == ("2026-02-02", "meeting", "minutes")
+
+
+def test_a_county_named_after_two_cities_is_read_whole_as_publisher() -> None:
+    text = """Vantaan ja Keravan hyvinvointialue
+TIEDOTE 3.2.2026
+Vantaan ja Keravan hyvinvointialue avaa uuden perhekeskuksen Keravalle
+Vantaan ja Keravan hyvinvointialueen aluehallitus päätti avata uuden perhekeskuksen \
+Keravalle keväällä 2026. Perhekeskus kokoaa neuvolan ja perheneuvolan samaan paikkaan.
+"""
+    meta = md.read_metadata(clean_text(text), "tiedote.txt")
+    assert meta.publisher == "Vantaan ja Keravan hyvinvointialue"
