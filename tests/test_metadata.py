@@ -62,6 +62,21 @@ Sivua päivitetty 18.3.2026
 """
 
 
+MINUTES_FIELDS = """Kuusiveden kunta
+Kunnanhallitus
+Toimielin: Kunnanhallitus
+Kokousaika: 2.2.2026 klo 16.00
+Paikka: Kunnantalo, valtuustosali
+Koulukuljetusten hankinta lukuvuodelle 2026–2027
+Kh 2.2.2026 § 14
+Valmistelija hallintojohtaja Pirjo Mäki
+Koulukuljetukset kilpailutetaan lukuvuodelle 2026–2027 yhdessä naapurikuntien kanssa. \
+Kuljetusten hankinnassa noudatetaan hankintalakia.
+Päätösehdotus
+Kunnanhallitus hyväksyy koulukuljetusten hankinnan.
+"""
+
+
 def test_model_file_loads_and_matches_the_features() -> None:
     model = md.load_model()
     assert model["title"]["features"] == list(md.TITLE_FEATURES)
@@ -147,21 +162,6 @@ def test_date_forms_and_cleaning_helpers() -> None:
 )
 def test_date_label(iso: str, kind: str, shown: str) -> None:
     assert md.date_label(iso, kind) == shown
-
-
-MINUTES_FIELDS = """Kuusiveden kunta
-Kunnanhallitus
-Toimielin: Kunnanhallitus
-Kokousaika: 2.2.2026 klo 16.00
-Paikka: Kunnantalo, valtuustosali
-Koulukuljetusten hankinta lukuvuodelle 2026–2027
-Kh 2.2.2026 § 14
-Valmistelija hallintojohtaja Pirjo Mäki
-Koulukuljetukset kilpailutetaan lukuvuodelle 2026–2027 yhdessä naapurikuntien kanssa. \
-Kuljetusten hankinnassa noudatetaan hankintalakia.
-Päätösehdotus
-Kunnanhallitus hyväksyy koulukuljetusten hankinnan.
-"""
 
 
 def test_minutes_header_fields_and_body_names_are_chrome() -> None:
