@@ -41,7 +41,15 @@ from .embeddings import AnyEmbeddings
 from .ingest import Document, load_corpus
 from .lexical import LEXICON_ID, stems, with_prefixes
 from .metadata import metadata_id
-from .register import Register, Row, document_key, extract_document, rows_from_json, rows_to_json
+from .register import (
+    Register,
+    Row,
+    document_key,
+    extract_document,
+    extractor_version,
+    rows_from_json,
+    rows_to_json,
+)
 from .sentence_db import Parses, SentenceDB, Vectors
 
 log = logging.getLogger(__name__)
@@ -503,6 +511,7 @@ def _update(
             "lexicon": LEXICON_ID,
             "nlp": nlp.model_id,
             "metadata": metadata_id(),
+            "register": extractor_version(),
             "reader_code": reader,
             "generation": generation,
             "n_chunks": len(chunks),
@@ -855,13 +864,7 @@ def index_status(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None 
     if not manifest:
         return "missing"
     nlp = nlp or load_nlp(settings.nlp_model)
-    if (
-        manifest.get("model_id") != embeddings.model_id
-        or manifest.get("dim") != embeddings.dim
-        or manifest.get("lexicon") != LEXICON_ID
-        or manifest.get("nlp") != nlp.model_id
-        or manifest.get("metadata") != metadata_id()
-    ):
+    if manifest.get("dim") != embeddings.dim or not _made_by_this_code(manifest, embeddings, nlp):
         return "stale"
     derived = _read_derived(paths)
     if not derived.in_step(manifest["generation"]):
@@ -874,6 +877,18 @@ def index_status(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None 
     if manifest.get("chunking") != _chunking_params(settings) or on_disk != indexed:
         return "stale"
     return "ok"
+
+
+def _made_by_this_code(manifest: dict[str, Any], embeddings: AnyEmbeddings, nlp: NLP) -> bool:
+    """True when the index was written with this embedding model, lexicon, analyser,
+    metadata reader and register extractor (else an update brings it up to date)."""
+    return (
+        manifest.get("model_id") == embeddings.model_id
+        and manifest.get("lexicon") == LEXICON_ID
+        and manifest.get("nlp") == nlp.model_id
+        and manifest.get("metadata") == metadata_id()
+        and manifest.get("register") == extractor_version()
+    )
 
 
 @dataclass
@@ -929,10 +944,7 @@ def load(settings: Settings, embeddings: AnyEmbeddings, nlp: NLP | None = None) 
     nlp = nlp or load_nlp(settings.nlp_model)
     if (
         not manifest
-        or manifest.get("model_id") != embeddings.model_id
-        or manifest.get("lexicon") != LEXICON_ID
-        or manifest.get("nlp") != nlp.model_id
-        or manifest.get("metadata") != metadata_id()
+        or not _made_by_this_code(manifest, embeddings, nlp)
         or not derived.in_step(manifest.get("generation", ""))
         or derived.vectors_model != embeddings.model_id
     ):

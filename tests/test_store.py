@@ -248,8 +248,8 @@ def test_unchanged_files_are_not_read_or_cut_again(
     assert by_doc == expected_ids(settings)
 
 
-@pytest.mark.parametrize("key", ["lexicon", "metadata"])
-def test_an_index_of_another_lexicon_or_metadata_reader_is_brought_up_to_date_on_load(
+@pytest.mark.parametrize("key", ["lexicon", "metadata", "register"])
+def test_an_index_of_another_lexicon_metadata_reader_or_register_is_brought_up_to_date_on_load(
     tmp_corpus: Path, tmp_path: Path, embeddings, key: str
 ) -> None:
     settings = Settings(corpus_dir=tmp_corpus, index_dir=tmp_path / "index")
