@@ -237,10 +237,11 @@ def main(argv: list[str] | None = None) -> None:
     from assistant import Assistant
 
     parser = argparse.ArgumentParser(prog="python -m evals.register_metrics")
-    parser.add_argument(
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
         "--devdocs", action="store_true", help="kehitysasiakirjojen rekisterikulta (issue 14)"
     )
-    parser.add_argument(
+    which.add_argument(
         "--heldout",
         action="store_true",
         help="kehitysasiakirjojen jaksojen 6–9 rekisterikulta, jota ei käytetty kehittäessä",
