@@ -118,6 +118,13 @@ def _print_summary(report: dict[str, Any], paths: dict[str, Path], label: str) -
             f"abstain_recall {fmt(values.get('abstain_recall'))}  "
             f"high {fmt(values.get('high_share'))} ({fmt(values.get('high_precision'))} oikein)"
         )
+    for seed, values in (report.get("seeds") or {}).items():
+        print(
+            f"  siemen {seed}: answer_hit {fmt(values.get('answer_hit'))}  "
+            f"citation_precision {fmt(values.get('citation_precision'))}  "
+            f"abstain_recall {fmt(values.get('abstain_recall'))}  "
+            f"high {fmt(values.get('high_share'))} ({fmt(values.get('high_precision'))} oikein)"
+        )
     for name, values in report["baselines"].items():
         if values:
             print(

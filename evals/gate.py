@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
-_SET_KEYS = frozenset({"gold", "about", "min", "max", "corpus", "folds", "cv", "indexed"})
+_SET_KEYS = frozenset({"gold", "about", "min", "max", "corpus", "folds", "cv", "indexed", "seeds"})
 CORPORA = ("seed", "devdocs")
 
 
@@ -46,6 +46,7 @@ class GatedSet:
     folds: tuple[int, ...] = ()  # development folds whose questions are asked ("devdocs")
     cv: bool = False  # each fold answered by a model fitted without it
     indexed: tuple[int, ...] = ()  # folds whose documents the index holds ("devdocs"; () all)
+    seeds: tuple[int, ...] = ()  # with cv: refit with each LightGBM seed, metrics pooled
 
     @property
     def bars(self) -> dict[str, dict[str, float]]:
@@ -98,6 +99,17 @@ def load_gate(path: Path) -> list[GatedSet]:
             raise ThresholdError(f"{path}: [{name}] indexed = {indexed!r} ei ole osien luettelo.")
         if indexed and not set(folds) <= set(indexed):
             raise ThresholdError(f"{path}: [{name}] kysyy osia, joita indexed ei sisällä.")
+        seeds = section.get("seeds", [])
+        if not isinstance(seeds, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in seeds
+        ):
+            raise ThresholdError(f"{path}: [{name}] seeds = {seeds!r} ei ole lukujen luettelo.")
+        if seeds and not section.get("cv", False):
+            raise ThresholdError(
+                f"{path}: [{name}] seeds koskee vain ristiinvalidoitua joukkoa (cv = true)."
+            )
+        if len(set(seeds)) != len(seeds):
+            raise ThresholdError(f"{path}: [{name}] seeds-luettelossa on sama luku kahdesti.")
         sets.append(
             GatedSet(
                 name=name,
@@ -109,6 +121,7 @@ def load_gate(path: Path) -> list[GatedSet]:
                 folds=tuple(folds) if corpus == "devdocs" else (),
                 cv=bool(section.get("cv", False)),
                 indexed=tuple(indexed) if corpus == "devdocs" else (),
+                seeds=tuple(seeds),
             )
         )
     if not sets:

@@ -100,12 +100,19 @@ def to_markdown(report: Mapping[str, Any]) -> str:
     lines.append("| --- | ---: | ---: | ---: |")
     for band, a, u, right in band_rows(report["questions"]):
         lines.append(f"| {band} | {a} | {u} | {fmt(right)} |")
-    if report.get("folds"):
-        folds = report["folds"]
-        lines += ["", "## Osat", "", "| mittari | " + " | ".join(f"osa {k}" for k in folds) + " |"]
-        lines.append("| --- |" + " ---: |" * len(folds))
+    for key, title, label in (("folds", "Osat", "osa"), ("seeds", "Siemenet", "siemen")):
+        columns = report.get(key) or {}
+        if not columns:
+            continue
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| mittari | " + " | ".join(f"{label} {k}" for k in columns) + " |",
+        ]
+        lines.append("| --- |" + " ---: |" * len(columns))
         for k in (*SUMMARY_KEYS, "high_share", "high_precision", "unanswerable_high"):
-            lines.append(f"| {k} | " + " | ".join(fmt(v.get(k)) for v in folds.values()) + " |")
+            lines.append(f"| {k} | " + " | ".join(fmt(v.get(k)) for v in columns.values()) + " |")
     lines += ["", "## Kategorioittain", ""]
     header = ["kategoria", "n", "läpäisi", *SUMMARY_KEYS]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
@@ -133,9 +140,15 @@ def to_markdown(report: Mapping[str, Any]) -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         for q in failures:
-            row = [q["id"], q["category"], q["question"], q["answer"], q["verdict"]]
+            row = [_label(q), q["category"], q["question"], q["answer"], q["verdict"]]
             lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _label(q: Mapping[str, Any]) -> str:
+    """A question's id as a row shows it; with the seed of its model where a report pools
+    several refits (each question then appears once per seed)."""
+    return q["id"] if q.get("seed") is None else f"{q['id']} (siemen {q['seed']})"
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -296,8 +309,8 @@ def _band_table(questions: Sequence[Mapping[str, Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _fold_table(folds: Mapping[str, Mapping[str, Any]]) -> str:
-    head = "<th>mittari</th>" + "".join(f"<th>osa {escape(k)}</th>" for k in folds)
+def _fold_table(folds: Mapping[str, Mapping[str, Any]], label: str = "osa") -> str:
+    head = "<th>mittari</th>" + "".join(f"<th>{label} {escape(k)}</th>" for k in folds)
     head += "<th>keskiarvo</th>"
     body = ""
     for k in (*SUMMARY_KEYS, "high_share", "high_precision", "unanswerable_high"):
@@ -330,8 +343,9 @@ def _question_rows(questions: Sequence[Mapping[str, Any]]) -> str:
         gold = ", ".join(f"{d} ({g})" for d, g in q.get("gold_docs", {}).items()) or "–"
         accepted = " | ".join(q.get("accepted_answers", [])) or "–"
         rows.append(
-            f'<tr class="{"pass" if q.get("passed") else "fail"}" id="{escape(q["id"])}">'
-            f"<td>{escape(q['id'])}</td><td>{escape(q['category'])}</td>"
+            f'<tr class="{"pass" if q.get("passed") else "fail"}" '
+            f'id="{escape(q["id"])}{"" if q.get("seed") is None else "@" + str(q["seed"])}">'
+            f"<td>{escape(_label(q))}</td><td>{escape(q['category'])}</td>"
             f"<td>{history}{escape(q['question'])}</td>"
             f"<td>{escape(q['answer'])}{problems}</td>"
             f"<td>{citations or '–'}</td>"
@@ -383,6 +397,11 @@ def to_html(report: Mapping[str, Any]) -> str:
     if report.get("folds"):
         title = "ristiinvalidoitu" if report.get("cross_validated") else "toimitettu malli"
         parts += [f"<h2>Osat ({title})</h2>", _fold_table(report["folds"])]
+    if report.get("seeds"):
+        parts += [
+            "<h2>Mallit eri LightGBM-siemenillä (mittarit ovat niiden keskiarvo)</h2>",
+            _fold_table(report["seeds"], "siemen"),
+        ]
     if baselines:
         parts += [
             "<h2>Vertailu: haku- ja vastaustavat</h2>",

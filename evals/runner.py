@@ -118,6 +118,7 @@ class QuestionResult:
     verdict: str = ""
     passed: bool = False
     retrieval: dict[str, float] = field(default_factory=dict)
+    seed: int | None = None  # the LightGBM seed of a refitted model (cross-validated sets)
 
     def outcome(self) -> m.Outcome:
         """The metric view of this result."""
@@ -164,6 +165,7 @@ class QuestionResult:
             "retrieved_docs": self.retrieved_docs,
             "retrieval": self.retrieval,
             "latency_ms": round(self.latency_ms, 2),
+            **({"seed": self.seed} if self.seed is not None else {}),
         }
 
 

@@ -134,15 +134,17 @@ def _weights(examples: Sequence[Example]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def fit_classifier(examples: Sequence[Example]) -> Any:
-    """A LightGBM booster over the candidates of ``examples``."""
+def fit_classifier(examples: Sequence[Example], seed: int | None = None) -> Any:
+    """A LightGBM booster over the candidates of ``examples`` (``seed`` in place of
+    ``PARAMS``'s: another draw of its row and feature sampling)."""
     import lightgbm
 
     rows = [e for e in examples if len(e.x)]
     x = np.concatenate([e.x for e in rows])
     y = np.concatenate([e.y for e in rows])
     data = lightgbm.Dataset(x, y, weight=_weights(rows), feature_name=list(FEATURES))
-    return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
+    params = PARAMS if seed is None else {**PARAMS, "seed": seed}
+    return lightgbm.train(params, data, num_boost_round=ROUNDS)
 
 
 def top_scores(
@@ -162,12 +164,14 @@ def top_scores(
     return out
 
 
-def out_of_fold(examples: Examples, folds: Sequence[int]) -> list[tuple[float, bool, bool]]:
+def out_of_fold(
+    examples: Examples, folds: Sequence[int], seed: int | None = None
+) -> list[tuple[float, bool, bool]]:
     """Top scores of each development fold's questions from a classifier fitted on the seed
     questions and the other folds: what the model does on documents it never saw."""
     out: list[tuple[float, bool, bool]] = []
     for k in folds:
-        booster = fit_classifier(examples.trained_on(set(folds) - {k}))
+        booster = fit_classifier(examples.trained_on(set(folds) - {k}), seed)
         out += top_scores(booster, [e for e in examples.items if e.fold == k])
     return out
 
@@ -213,16 +217,21 @@ def thresholds(
 
 
 def fit(
-    examples: Examples, folds: Sequence[int], meta: Mapping[str, Any] | None = None
+    examples: Examples,
+    folds: Sequence[int],
+    meta: Mapping[str, Any] | None = None,
+    seed: int | None = None,
 ) -> AnswerModel:
     """The answer model: classifier on the seed questions and ``folds``, calibration and
-    bands from those folds' out-of-fold scores."""
-    tops = out_of_fold(examples, folds)
+    bands from those folds' out-of-fold scores; ``seed`` overrides LightGBM's (``PARAMS``)."""
+    tops = out_of_fold(examples, folds, seed)
     xs, ys = calibrate(tops)
     confidences = [float(np.interp(s, xs, ys)) for s, _, _ in tops]
     high, low = thresholds(confidences, tops)
-    booster = fit_classifier(examples.trained_on(folds))
+    booster = fit_classifier(examples.trained_on(folds), seed)
     info = {"folds": list(folds), "rounds": ROUNDS, "seed_weight": SEED_WEIGHT, **(meta or {})}
+    if seed is not None:
+        info["seed"] = seed
     return AnswerModel(
         FEATURES, booster, tuple(xs), tuple(ys), high, low, extra_ratio=EXTRA_RATIO, meta=info
     )
