@@ -243,3 +243,8 @@ def test_fit_uses_out_of_fold_scores_for_its_calibration() -> None:
     assert list(model.calibration_x) == sorted(model.calibration_x)
     assert list(model.calibration_y) == sorted(model.calibration_y)
     assert 0.0 <= model.low <= model.high <= 1.0
+    # another LightGBM seed: another draw of row and feature sampling, recorded in meta
+    reseeded = fit(Examples(items), [1, 2, 3], seed=8)
+    assert reseeded.meta["seed"] == 8 and "seed" not in model.meta
+    x = np.concatenate([e.x for e in items])
+    assert not np.allclose(model.booster.predict(x), reseeded.booster.predict(x))

@@ -284,6 +284,15 @@ def test_gate_lists_each_failing_metric(tmp_path: Path) -> None:
             "joita indexed ei sisällä",
         ),
         ("[a]\ngold = 'q'\ncorpus = 'devdocs'\nfolds = [1]\nindexed = 1\n", "osien luettelo"),
+        ("[a]\ngold = 'q'\ncorpus = 'devdocs'\nfolds = [1]\nseeds = [1]\n", "vain ristiin"),
+        (
+            "[a]\ngold = 'q'\ncorpus = 'devdocs'\nfolds = [1]\ncv = true\nseeds = [1, 'x']\n",
+            "lukujen luettelo",
+        ),
+        (
+            "[a]\ngold = 'q'\ncorpus = 'devdocs'\nfolds = [1]\ncv = true\nseeds = [2, 2]\n",
+            "kahdesti",
+        ),
     ],
 )
 def test_thresholds_file_problems_are_named(tmp_path: Path, text: str, message: str) -> None:
@@ -305,6 +314,8 @@ def test_repository_thresholds_gate_every_headline_metric_of_every_set() -> None
     seed = {name for name, g in gated.items() if g.corpus == "seed"}
     assert seed == {p.stem for p in SETS.glob("seed_*.jsonl")}
     assert gated["docs_cv"].cv and gated["docs_cv"].folds == (1, 2, 3, 4)
+    # several refits pooled, the shipped model's seed (7) among them (session 29)
+    assert len(gated["docs_cv"].seeds) >= 3 and 7 in gated["docs_cv"].seeds
     assert not gated["docs_untouched"].cv and gated["docs_untouched"].folds == (5,)
     # the corpus their floors were measured on: the documents of folds 1-5 only
     assert gated["docs_cv"].indexed == gated["docs_untouched"].indexed == (1, 2, 3, 4, 5)
@@ -769,6 +780,83 @@ def test_a_cross_validated_fold_is_answered_by_a_model_of_every_other_indexed_fo
     assert fitted_without([6, 7], assignment) == {6: [1, 2, 3, 4, 7], 7: [1, 2, 3, 4, 6]}
     # an index of folds 1-5 only: folds 6-7 have no documents there to train on
     assert fitted_without([1], assignment, indexed=[1, 2, 3, 4, 5]) == {1: [2, 3, 4]}
+
+
+def test_a_set_refitted_with_several_seeds_pools_every_seeds_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``seeds`` each fold's model is fitted once per seed (never on the fold itself) and
+    every question asked of each: the metrics are the mean over the seeds, each seed's apart."""
+    from types import SimpleNamespace
+
+    from evals import crossval
+    from evals.devdocs import Folds
+    from evals.runner import QuestionResult
+
+    assignment = Folds({"a": 1, "b": 2, "c": 3}, untouched=3)
+    questions = {k: [SimpleNamespace(id=f"q{k}{i}") for i in range(2)] for k in (1, 2)}
+    fitted: list[tuple[list[int], int | None]] = []
+
+    def fake_fit(examples: Any, folds: list[int], seed: int | None = None) -> Any:
+        fitted.append((list(folds), seed))
+        return seed
+
+    def fake_run(system: Any, qs: Any, label: str, progress: bool = True) -> list[Any]:
+        seed = system.assistant.model
+        return [
+            QuestionResult(
+                id=q.id,
+                category="c",
+                question="?",
+                history=[],
+                answerable=True,
+                gold_docs={"a": 2},
+                answers=["x"],
+                answer="x",
+                standalone_question="",
+                abstained=False,
+                hit=seed == 1 or q.id.endswith("0"),
+                f1=1.0,
+                citations=[],
+                integrity_problems=[],
+                retrieved_docs=[],
+                latency_ms=1.0,
+            )
+            for q in qs
+        ]
+
+    class Fake:
+        settings = SimpleNamespace(retriever="hybrid", llm_base_url="")
+        model = None
+
+        def with_model(self, model: Any) -> Any:
+            out = Fake()
+            out.model = model
+            return out
+
+    monkeypatch.setattr(crossval, "load_folds", lambda: assignment)
+    monkeypatch.setattr(crossval, "fold_questions", lambda ks, _: questions[ks[0]])
+    monkeypatch.setattr(crossval, "training_questions", lambda folds: folds)
+    monkeypatch.setattr(crossval, "collect", lambda a, qs, progress=True: "examples")
+    monkeypatch.setattr(crossval, "fit", fake_fit)
+    monkeypatch.setattr(crossval, "run_system", fake_run)
+    monkeypatch.setattr(crossval, "AssistantSystem", lambda a: SimpleNamespace(assistant=a))
+    report = crossval.evaluate_folds(Fake(), [1, 2], True, Path("q"), False, seeds=(1, 2))
+    assert fitted == [([2], 1), ([2], 2), ([1], 1), ([1], 2)]
+    assert report["n_questions"] == 4 and len(report["questions"]) == 8
+    assert {(q["id"], q["seed"]) for q in report["questions"]} == {
+        (f"q{k}{i}", s) for k in (1, 2) for i in range(2) for s in (1, 2)
+    }
+    assert report["seeds"]["1"]["answer_hit"] == 1.0
+    assert report["seeds"]["2"]["answer_hit"] == 0.5
+    assert report["metrics"]["answer_hit"] == 0.75
+    assert report["folds"]["1"]["answer_hit"] == 0.75
+    markdown = to_markdown(report)  # every fake answer is unjudged: all listed as failures
+    assert "## Siemenet" in markdown and "| q10 (siemen 2) |" in markdown
+    assert 'id="q10@2"' in to_html(report)
+    single = crossval.evaluate_folds(Fake(), [1], True, Path("q"), False)
+    assert "seeds" not in single and len(single["questions"]) == 2
+    assert fitted[-1] == ([2], None)
 
 
 def test_the_shipped_model_is_trained_the_way_docs_cv_measures_it() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from evals.gate import GatedSet
 from evals.noise import (
+    OTHER_SEEDS,
     THREAD_VARS,
     Bar,
     _env,
@@ -19,6 +20,7 @@ from evals.noise import (
     format_toml,
     margin_for,
     noise_bars,
+    passed_share,
     worker,
 )
 
@@ -54,6 +56,31 @@ def test_denominators_follow_what_each_metric_counts() -> None:
     n = denominators(report)
     assert n["answer_hit"] == 2 and n["abstain_recall"] == 1 and n["abstain_precision"] == 2
     assert n["register_roles_recall"] == 41
+
+
+def test_a_report_pooling_several_refits_counts_per_refit() -> None:
+    """Each question appears once per seed: one question's worth is still 1 / questions, and
+    runs with other seeds compare question by question (the share of seeds it passes)."""
+    rows = [
+        {"id": "a", "answerable": True, "abstained": False, "passed": True},
+        {"id": "b", "answerable": True, "abstained": True, "passed": False},
+        {"id": "c", "answerable": False, "abstained": True, "passed": True},
+    ]
+    pooled = {
+        "metrics": {"answer_hit": 0.5, "abstain_recall": 1.0},
+        "seeds": {"7": {}, "1": {}},
+        "questions": [{**q, "seed": s} for s in (7, 1) for q in rows],
+    }
+    pooled["questions"][3]["passed"] = False  # "a" fails with seed 1
+    n = denominators(pooled)
+    assert n["answer_hit"] == 2 and n["abstain_recall"] == 1 and n["abstain_precision"] == 2
+    assert passed_share(pooled) == {"a": 0.5, "b": 0.0, "c": 1.0}
+    other = {**pooled, "questions": [{**q, "seed": 3} for q in rows]}
+    results = {"base": {"s": {"passed": passed_share(pooled)}}}
+    results["seeds_b"] = {"s": {"passed": passed_share(other)}}
+    assert flips(results) == {"s": 1}
+    seeds = [set(v) for v in OTHER_SEEDS.values()]
+    assert not seeds[0] & seeds[1] and not {7, 1, 2} & (seeds[0] | seeds[1])
 
 
 def _run(values: dict[str, float], passed: dict[str, bool]) -> dict[str, Any]:
