@@ -541,7 +541,14 @@ _TASKS: tuple[_Task, ...] = (
     _Task(
         "työllisyyden hoito",
         "työllisyyden hoidosta",
-        ("työllisyyden hoito", "työllisyydenhoito", "työllisyyspalvelut", "TE-palvelut"),
+        (
+            "työllisyyden hoito",
+            "työllisyydenhoito",
+            "työllisyyden edistäminen",
+            "työllisyyspalvelut",
+            "työvoimapalvelut",
+            "TE-palvelut",
+        ),
     ),
     _Task("maankäyttö", "maankäytöstä", ("maankäyttö",)),
     _Task("kaavoitus", "kaavoituksesta", ("kaavoitus",)),
@@ -555,7 +562,17 @@ _TASKS: tuple[_Task, ...] = (
     _Task("kirjastopalvelut", "kirjastopalveluista", ("kirjastopalvelut", "kirjastotoimi")),
     _Task("liikuntapalvelut", "liikuntapalveluista", ("liikuntapalvelut", "liikuntatoimi")),
     _Task("kulttuuripalvelut", "kulttuuripalveluista", ("kulttuuripalvelut", "kulttuuritoimi")),
-    _Task("elinvoima", "elinvoimasta", ("elinkeinopalvelut", "elinvoimapalvelut")),
+    _Task(
+        "elinvoima",
+        "elinvoimasta",
+        (
+            "elinkeinopalvelut",
+            "elinvoimapalvelut",
+            "elinkeinojen kehittäminen",
+            "elinkeinojen edistäminen",
+        ),
+    ),
+    _Task("nuorisopalvelut", "nuorisopalveluista", ("nuorisopalvelut", "nuorisotoimi")),
     _Task("aluekehittäminen", "aluekehittämisestä", ("aluekehittäminen",)),
     _Task("joukkoliikenne", "joukkoliikenteestä", ("joukkoliikenne",)),
     _Task("vesihuolto", "vesihuollosta", ("vesihuolto",)),
@@ -564,19 +581,41 @@ _TASKS: tuple[_Task, ...] = (
 _TASK_BY_NAME = {t.name: t for t in _TASKS}
 
 # Role titles: nominative forms; compounds ending in these heads are roles too.
-_ROLE_HEADS = ("johtaja", "koordinaattori", "päällikkö", "sihteeri", "pormestari", "asiamies")
-_NOT_ROLES = frozenset({"johtaja"})  # bare "johtaja" is too vague to file
+_ROLE_HEADS = (
+    "johtaja",
+    "koordinaattori",
+    "päällikkö",
+    "sihteeri",
+    "pormestari",
+    "asiamies",
+    "asiantuntija",
+    "suunnittelija",
+    "yhteyshenkilö",
+)
+_NOT_ROLES = frozenset({"johtaja"})  # bare "johtaja" is too vague to file without its unit
 
 
-def _role_word(tok: _Tok) -> str | None:
-    """The role title if ``tok`` is one in the nominative singular ("puheenjohtaja")."""
+def _role_word(tok: _Tok, unit: str = "") -> str | None:
+    """The role title if ``tok`` is one in the nominative singular ("puheenjohtaja"); a bare
+    head ("johtaja") only with the ``unit`` it heads ("Laboren") before it."""
     low = tok.low.strip("-")
-    if low in _NOT_ROLES:
+    if low in _NOT_ROLES and not unit:
         return None
     for head in _ROLE_HEADS:
         if low.endswith(head) and len(low) >= len(head):
             return low
     return None
+
+
+def _title_modifier(toks: Sequence[_Tok], i: int) -> str:
+    """A lower-case genitive before a bare role head that belongs to the title ("viestinnän
+    yhteyshenkilö", "yhteiskuntasuhteiden päällikkö"): a bare head says too little alone."""
+    if i == 0 or toks[i].low not in _ROLE_HEADS:
+        return ""
+    prev = toks[i - 1]
+    if prev.cap or not prev.low.endswith("n") or prev.low.endswith("nen") or _org_of(prev.low):
+        return ""
+    return prev.low
 
 
 @dataclass(frozen=True)
@@ -614,7 +653,8 @@ def _case_of(tok: _Tok, org: _OrgType, nxt: _Tok | None) -> tuple[str, bool]:
     low = tok.low
     plural_hint = False
     base = org.base.lower()
-    if nxt is not None and nxt.low.startswith(("vastuul", "vastuus", "hoidettav")):
+    # "kuntien vastuulle / tehtäväksi", "Siun soten tehtäviin": the genitive holds the task
+    if nxt is not None and nxt.low.startswith(("vastuul", "vastuus", "hoidettav", "tehtäv")):
         return "ALL", low.endswith(("ien", "iden", "itten", "jen"))
     for endings, case in (
         (("lle",), "ALL"),
@@ -668,13 +708,14 @@ def _qualifier(toks: Sequence[_Tok], i: int) -> str:
 
 
 @cache
-def _task_patterns() -> list[tuple[_Task, tuple[str, ...]]]:
+def _task_patterns(words: int = 0) -> tuple[tuple[_Task, tuple[str, ...]], ...]:
+    """(task, stems of an alias), longest first; only aliases of ``words`` words if given."""
     pats = [
         (task, tuple(stem(w) for w in alias.lower().split()))
         for task in _TASKS
         for alias in task.aliases
     ]
-    return sorted(pats, key=lambda p: -len(p[1]))
+    return tuple(p for p in sorted(pats, key=lambda p: -len(p[1])) if words in (0, len(p[1])))
 
 
 def _tok_word_match(tok: _Tok, pat: str) -> bool:
@@ -689,7 +730,8 @@ def _find_tasks(toks: Sequence[_Tok]) -> list[tuple[int, _Task]]:
 
 
 def _find_task_spans(toks: Sequence[_Tok]) -> list[tuple[int, _Task, int]]:
-    """Task mentions as (first token, task, token after the last)."""
+    """Task mentions as (first token, task, token after the last), with the words Finnish
+    leaves out of coordinations read back in (``_elided_tasks``)."""
     used: set[int] = set()
     out: list[tuple[int, _Task, int]] = []
     for task, pat in _task_patterns():
@@ -700,7 +742,50 @@ def _find_task_spans(toks: Sequence[_Tok]) -> list[tuple[int, _Task, int]]:
             if all(_tok_word_match(toks[i + k], pat[k]) for k in range(n)):
                 used.update(range(i, i + n))
                 out.append((i, task, i + n))
+    out.extend(_elided_tasks(toks, used, out))
     return sorted(out, key=lambda x: x[0])
+
+
+_COORD = frozenset({"ja", "sekä", "tai"})
+
+
+def _as_tok(word: str) -> _Tok:
+    return _Tok(word, word.lower(), stem(word), 0, 0)
+
+
+def _elided_tasks(
+    toks: Sequence[_Tok], used: set[int], found: Sequence[tuple[int, _Task, int]]
+) -> list[tuple[int, _Task, int]]:
+    """Tasks named by a coordination's shortened members: "kulttuuri-, liikunta- ja
+    nuorisopalvelut" (each truncated word completed by a tail of the last one) and
+    "elinkeinojen ja työllisyyden edistäminen" (a genitive sharing the next one's head)."""
+    out: list[tuple[int, _Task, int]] = []
+    for i, tok in enumerate(toks):
+        if i in used or not tok.low.endswith("-") or len(tok.low) < 4:
+            continue
+        j = i + 1
+        while j < len(toks) and (toks[j].low.endswith("-") or toks[j].low in _COORD):
+            j += 1
+        if j == len(toks) or j == i + 1:
+            continue
+        last = toks[j].low
+        for k in range(1, len(last) - 3):
+            word = _as_tok(tok.low[:-1] + last[k:])
+            task = next((t for t, (p,) in _task_patterns(1) if _tok_word_match(word, p)), None)
+            if task is not None:
+                out.append((i, task, i + 1))
+                break
+    for i, _, end in found:
+        if end - i != 2 or i < 2 or toks[i - 1].low not in _COORD:
+            continue
+        gen = toks[i - 2]
+        if (i - 2) in used or not gen.low.endswith("n"):
+            continue
+        for other, (first, head) in _task_patterns(2):
+            if _tok_word_match(gen, first) and _tok_word_match(toks[i + 1], head):
+                out.append((i - 2, other, i - 1))
+                break
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -821,18 +906,23 @@ def find_dates(text: str, ref: date | None) -> list[_Date]:
 # Responsibility extraction
 
 _CUE_HOLD = re.compile(
-    r"^(?:vastaa|vastaavat|vastasi|vastasivat|vastaamaan|"
-    r"järjestää|järjestävät|järjesti|järjestivät|"
-    r"tuottaa|tuottavat|tuotti|tuottivat|rahoittaa|rahoittavat|rahoitti|rahoittivat|"
-    r"hoitaa|hoitavat|hoiti|hoitivat)$"
+    r"^(?:vastaa|vastaavat|vastasi|vastasivat|vastaamaan|vastannut|vastanneet|"
+    r"järjestää|järjestävät|järjesti|järjestivät|järjestänyt|järjestäneet|"
+    r"tuottaa|tuottavat|tuotti|tuottivat|tuottanut|tuottaneet|"
+    r"rahoittaa|rahoittavat|rahoitti|rahoittivat|rahoittanut|rahoittaneet|"
+    r"hoitaa|hoitavat|hoiti|hoitivat|hoitanut|hoitaneet)$"
 )
 _CUE_MOVE = re.compile(r"^(?:siirty\w*|siirtyi\w*|siirre\w*|siirrettiin|siirtää|siirsi)$")
-_CUE_KEEP = re.compile(r"^(?:jää|jäävät|jäi|jäivät|jäämään|säilyy|säilyvät|pysyy|pysyvät)$")
+# keeping a task, or a task belonging to someone ("kuuluvat hyvinvointialueelle")
+_CUE_KEEP = re.compile(
+    r"^(?:jää|jäävät|jäi|jäivät|jäämään|säilyy|säilyvät|pysyy|pysyvät|"
+    r"kuuluu|kuuluvat|kuului|kuuluivat|kuulunut|kuuluneet)$"
+)
 _CUE_SHARED = re.compile(
     r"^(?:yhdyspin(?:ta|nan|taa|nat|toja|tojen|noilla|noissa|nassa|noista|noihin)|"
     r"vastuunja(?:ko|on|koa|osta)|työnja(?:ko|on))$"
 )
-_CUE_RESP_NOUN = re.compile(r"^(?:järjestämisvastuu\w*|vastuu|vastuulla|vastuulle)$")
+_CUE_RESP_NOUN = re.compile(r"^(?:järjestämisvastuu\w*|\w*vastuu|\w*vastuulla|\w*vastuulle)$")
 _NEGATION = re.compile(r"^(?:ei|eivät|en|emme|ette|enää)$")
 _ANAPHOR = re.compile(r"^(?:palvelu\w*|tehtäv\w*|niistä|niiden|näistä|niitä|näitä|ne|nämä)$")
 _CLAUSE_SPLIT = re.compile(r"\s+eli\s+|;\s+|,\s+(?:mutta|kun taas|kunnes)\s+|\s+kun taas\s+")
@@ -1116,25 +1206,37 @@ def _people(sentence: str, context_org: str) -> list[_Entry]:
         toks = _tokens(seg_clean)
         person: tuple[str, int] | None = None
         roles_here: list[tuple[str, str]] = []
+        others: list[_Entry] = []  # further "role Name" pairs ("… Lasse Leppä ja päällikkö X")
         for i, tok in enumerate(toks):
-            role = _role_word(tok)
+            modifier = _title_modifier(toks, i)
+            org = "" if modifier else _org_phrase(toks, i)
+            role = _role_word(tok, modifier or org)
             if role:
-                org = _org_phrase(toks, i)
+                role = f"{modifier} {role}" if modifier else role
                 named = _name_at(toks, i + 1, seg_clean) if i + 1 < len(toks) else None
                 if not org and named:
                     org = _org_after(toks, named[1])
+                if named and person is not None and named[0] != person[0]:
+                    others.append(_Entry(named[0], [(role, org)]))
+                    continue
                 roles_here.append((role, org))
                 if named and person is None:
                     person = named
-        if person is None and toks and _is_name_token(toks[0]):
-            start_name = _name_at(toks, 0, seg_clean)
-            if start_name:
-                person = start_name
+        if person is None and toks:
+            # the name opens the segment, or follows a heading ending in a colon
+            # ("Pohjois-Karjalan hyvinvointialue: Kirsi Leivonen")
+            colon = seg_clean.rfind(":")
+            first = next((k for k, t in enumerate(toks) if t.start > colon), len(toks))
+            for k in dict.fromkeys((0, first)):
+                if k < len(toks) and _is_name_token(toks[k]):
+                    person = _name_at(toks, k, seg_clean)
+                    if person:
+                        break
         org_only = _org_segment(seg_clean) if not roles_here and person is None else None
         if person is not None:
             entry = _Entry(person[0], [*pending, *roles_here], phones, emails)
             pending = []
-            entries.append(entry)
+            entries.extend([entry, *others])
             last_org_for = None
             continue
         if roles_here and not entries:
@@ -1197,8 +1299,47 @@ def _sentence_units(chunk: Chunk) -> list[tuple[int, int]]:
     return out
 
 
-def extract_sentence(text: str, start: int, end: int, ctx: SentenceContext) -> list[Row]:
-    """Rows stated by one sentence ``text[start:end]`` of a chunk (offsets inside the chunk).
+def _people_rows(entries: Sequence[_Entry], cit: RowCitation) -> list[Row]:
+    """The role and contact rows of the persons a text names."""
+    rows: list[Row] = []
+    for entry in entries:
+        for role, org in entry.roles:
+            rows.append(Role(entry.person, role, org, cit))
+        phones = list(dict.fromkeys(entry.phones))
+        emails = list(dict.fromkeys(entry.emails))
+        for k in range(max(len(phones), len(emails))):
+            phone = phones[k] if k < len(phones) else ""
+            email = emails[k] if k < len(emails) else ""
+            rows.append(Contact(entry.person, phone, email, cit))
+    return rows
+
+
+def _card(text: str, block: Sequence[tuple[int, int]], context_org: str) -> list[_Entry]:
+    """The one person of a contact card: a paragraph of several lines, none of them a
+    sentence ("Valmiuspäällikkö / Pasi Markkanen puh. …", "Name title / Vastuualue: … puh.
+    …"), whose lines together name exactly one person; [] for anything else."""
+    if len(block) < 2 or any(text[b - 1] in ".!?" for _, b in block):
+        return []
+    entries = _people("; ".join(text[a:b] for a, b in block), context_org)
+    return entries if len(entries) == 1 else []
+
+
+def _paragraphs(text: str, units: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``units`` grouped into the paragraphs (blank-line separated) of ``text``."""
+    out: list[list[tuple[int, int]]] = []
+    for a, b in units:
+        if out and "\n\n" not in text[out[-1][-1][1] : a]:
+            out[-1].append((a, b))
+        else:
+            out.append([(a, b)])
+    return out
+
+
+def extract_sentence(
+    text: str, start: int, end: int, ctx: SentenceContext, people: bool = True
+) -> list[Row]:
+    """Rows stated by one sentence ``text[start:end]`` of a chunk (offsets inside the chunk;
+    without ``people``, no roles or contacts: its paragraph's card gives them).
 
     Module-level on purpose: it is the unit of work the incremental build avoids repeating.
     """
@@ -1222,16 +1363,8 @@ def extract_sentence(text: str, start: int, end: int, ctx: SentenceContext) -> l
         for actor, task, f, u in found:
             rows.append(Responsibility(actor.name, task.name, f, u, cit))
 
-    # Roles and contacts.
-    for entry in _people(sentence, ctx.context_org):
-        for role, org in entry.roles:
-            rows.append(Role(entry.person, role, org, cit))
-        phones = list(dict.fromkeys(entry.phones))
-        emails = list(dict.fromkeys(entry.emails))
-        for k in range(max(len(phones), len(emails))):
-            phone = phones[k] if k < len(phones) else ""
-            email = emails[k] if k < len(emails) else ""
-            rows.append(Contact(entry.person, phone, email, cit))
+    if people:
+        rows.extend(_people_rows(_people(sentence, ctx.context_org), cit))
 
     # Events: a sentence (not a bare dateline) with a day-precise date.
     words = [t for t in _tokens(sentence) if t.text.isalpha()]
@@ -1259,8 +1392,14 @@ def extract_chunk(chunk: Chunk, doc: Document | None) -> list[Row]:
     doc_date, org = _doc_context(doc)
     ctx = SentenceContext(chunk.doc_id, chunk.chunk_id, doc_date, org)
     rows: list[Row] = []
-    for a, b in _sentence_units(chunk):
-        rows.extend(extract_sentence(chunk.text, a, b, ctx))
+    for block in _paragraphs(chunk.text, _sentence_units(chunk)):
+        card = _card(chunk.text, block, org)
+        for a, b in block:
+            rows.extend(extract_sentence(chunk.text, a, b, ctx, people=not card))
+        if card:
+            a, b = block[0][0], block[-1][1]
+            cit = RowCitation(chunk.doc_id, chunk.chunk_id, chunk.text[a:b], a, b)
+            rows.extend(_people_rows(card, cit))
     return rows
 
 

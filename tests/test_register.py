@@ -392,3 +392,29 @@ def test_development_register_gold_is_checkable(name: str) -> None:
 def test_the_metrics_read_an_actor_word_in_any_case(word: str, head: str) -> None:
     """Quote support finds the actor of "Kuntien vastuulle jäivät …" (genitive plural)."""
     assert _head(word) == head
+
+
+def test_roles_and_contacts_of_cards_lists_and_long_titles() -> None:
+    """A contact card's lines belong to its one person, a name after a heading's colon is
+    a person, each "title Name" of a list is its own person, a lower-case genitive before a
+    bare title is part of it, and expert and contact-person titles are roles."""
+    rows = extract_document(chunk_document(doc := _doc("yhteystiedot.txt", "2025-03-01")), doc)
+    roles = {(r.person, r.role) for r in rows if isinstance(r, Role)}
+    assert roles == {
+        ("Sanna Esimerkki", "talouspäällikkö"),
+        ("Outi Testaaja", "hyvinvointikoordinaattori"),
+        ("Kalle Kokeilu", "hyvinvointialuejohtaja"),
+        ("Ville Vertailu", "puheenjohtaja"),
+        ("Aino Ahola", "kunnanjohtaja"),
+        ("Eero Esko", "talousjohtaja"),
+        ("Iida Ilola", "viestinnän yhteyshenkilö"),
+        ("Olli Otava", "kehittämisasiantuntija"),
+    }
+    contacts = {(c.person, c.phone, c.email) for c in rows if isinstance(c, Contact)}
+    # two persons in one paragraph: their phone lines are nobody's rather than the wrong one's
+    assert contacts == {
+        ("Sanna Esimerkki", "040 111 2222", ""),
+        ("Outi Testaaja", "050 222 3333", "outi.testaaja@kunta.fi"),
+    }
+    card = next(c for c in rows if isinstance(c, Contact) and c.person == "Outi Testaaja")
+    assert card.citation.quote.startswith("Outi Testaaja") and card.citation.quote.endswith(".fi")
