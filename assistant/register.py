@@ -925,7 +925,7 @@ _CUE_SHARED = re.compile(
 _CUE_RESP_NOUN = re.compile(r"^(?:järjestämisvastuu\w*|\w*vastuu|\w*vastuulla|\w*vastuulle)$")
 _NEGATION = re.compile(r"^(?:ei|eivät|en|emme|ette|enää)$")
 _ANAPHOR = re.compile(r"^(?:palvelu\w*|tehtäv\w*|niistä|niiden|näistä|niitä|näitä|ne|nämä)$")
-_CLAUSE_SPLIT = re.compile(r"\s+eli\s+|;\s+|,\s+(?:mutta|kun taas|kunnes)\s+|\s+kun taas\s+")
+_CLAUSE_SPLIT = re.compile(r"\s+eli\s+|;\s+|,\s+(?:mutta|kun taas|kunnes|ja)\s+|\s+kun taas\s+")
 
 _HOLDER_CASES = {
     "hold": ("NOM",),

@@ -418,3 +418,28 @@ def test_roles_and_contacts_of_cards_lists_and_long_titles() -> None:
     }
     card = next(c for c in rows if isinstance(c, Contact) and c.person == "Outi Testaaja")
     assert card.citation.quote.startswith("Outi Testaaja") and card.citation.quote.endswith(".fi")
+
+
+def test_a_comma_before_ja_starts_a_new_clause_with_its_own_actor_and_cue() -> None:
+    """Finnish puts a comma before *ja* only between clauses: what moved to one actor and what
+    stayed with another are two statements, not one list of tasks for both."""
+    text = (
+        "Muutokset\n\nSosiaali- ja terveydenhuolto ja pelastustoimi siirtyivät 1.1.2023 "
+        "hyvinvointialueelle, ja kunnille jäivät varhaiskasvatus ja opetus.\n"
+    )
+    doc = Document(
+        doc_id="pilkku",
+        title="Muutokset",
+        date="2024-01-10",
+        publisher="",
+        kind="news",
+        url="",
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    rows = extract_document(chunk_document(doc), doc)
+    resp = {(r.actor, r.task) for r in rows if isinstance(r, Responsibility)}
+    assert ("hyvinvointialue", "sosiaali- ja terveyspalvelut") in resp
+    assert ("hyvinvointialue", "pelastustoimi") in resp
+    assert {t for a, t in resp if a == "kunnat"} == {"varhaiskasvatus", "opetus"}
+    assert not {t for a, t in resp if a == "hyvinvointialue"} & {"varhaiskasvatus", "opetus"}
