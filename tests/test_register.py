@@ -39,9 +39,12 @@ TODAY = date(2024, 6, 1)
 
 
 def _doc(name: str, doc_date: str, publisher: str = "") -> Document:
-    text = (DATA / name).read_text("utf-8")
+    return _text_doc(Path(name).stem, (DATA / name).read_text("utf-8"), doc_date, publisher)
+
+
+def _text_doc(doc_id: str, text: str, doc_date: str, publisher: str = "") -> Document:
     return Document(
-        doc_id=Path(name).stem,
+        doc_id=doc_id,
         title=text.splitlines()[0],
         date=doc_date,
         publisher=publisher,
@@ -427,16 +430,7 @@ def test_a_comma_before_ja_starts_a_new_clause_with_its_own_actor_and_cue() -> N
         "Muutokset\n\nSosiaali- ja terveydenhuolto ja pelastustoimi siirtyivät 1.1.2023 "
         "hyvinvointialueelle, ja kunnille jäivät varhaiskasvatus ja opetus.\n"
     )
-    doc = Document(
-        doc_id="pilkku",
-        title="Muutokset",
-        date="2024-01-10",
-        publisher="",
-        kind="news",
-        url="",
-        text=text,
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
+    doc = _text_doc("pilkku", text, "2024-01-10")
     rows = extract_document(chunk_document(doc), doc)
     resp = {(r.actor, r.task) for r in rows if isinstance(r, Responsibility)}
     assert ("hyvinvointialue", "sosiaali- ja terveyspalvelut") in resp
