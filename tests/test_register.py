@@ -31,7 +31,13 @@ from assistant.register import (
     rows_to_json,
     validity_on,
 )
-from evals.register_metrics import _head, evaluate, load_gold
+from evals.register_metrics import (
+    DEVDOCS_GOLD_PATH,
+    HELDOUT_GOLD_PATH,
+    _head,
+    evaluate,
+    load_gold,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "register"
@@ -354,17 +360,18 @@ def test_cli_register_json_and_bad_date(
     assert "päivämäärä" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["register_gold_devdocs", "register_gold_devdocs_heldout"])
-def test_development_register_gold_is_checkable(name: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "other"),
+    [(DEVDOCS_GOLD_PATH, HELDOUT_GOLD_PATH), (HELDOUT_GOLD_PATH, DEVDOCS_GOLD_PATH)],
+)
+def test_development_register_gold_is_checkable(path: Path, other: Path) -> None:
     """The register gold of the development documents (issue 14), the one developed on and
     the held-out one: at least ten documents each, none of the untouched fold, none in both,
     every quoted sentence verbatim in its document."""
     from evals.devdocs import CORPUS as DEV_CORPUS
     from evals.devdocs import load_folds
-    from evals.register_metrics import DEVDOCS_GOLD_PATH, HELDOUT_GOLD_PATH
 
-    gold = load_gold(ROOT / "evals" / f"{name}.jsonl")
-    other = HELDOUT_GOLD_PATH if name == DEVDOCS_GOLD_PATH.stem else DEVDOCS_GOLD_PATH
+    gold = load_gold(path)
     assert not {g["doc_id"] for g in gold} & {g["doc_id"] for g in load_gold(other)}
     folds = load_folds()
     docs = {g["doc_id"] for g in gold}
