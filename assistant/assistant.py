@@ -13,7 +13,7 @@ import numpy as np
 
 from . import store
 from .answer import ABSTAIN_TEXT, Answer, Citation
-from .answering.compose import HEDGE, MAX_SENTENCES, with_antecedent
+from .answering.compose import AS_OF, HEDGE, MAX_SENTENCES, with_antecedent
 from .answering.extractive import Evidence, ExtractiveAnswerer
 from .answering.features import Table
 from .answering.model import AnswerModel
@@ -24,6 +24,7 @@ from .citations import SourceRef, finalize
 from .config import Settings
 from .embeddings import AnyEmbeddings, make_embeddings
 from .followup import Standalone, condense, split_questions
+from .metadata import fi_date
 from .register import Register
 from .retrieve import Passage, Retriever
 
@@ -301,6 +302,8 @@ class Assistant:
         text, citations = finalize(draft, refs, passages)
         if not citations:
             return ABSTAIN_TEXT, (), "none", passages
+        if evidence[0].as_of:
+            text = f"{text} {AS_OF.format(date=fi_date(evidence[0].as_of))}"
         return (f"{HEDGE} {text}" if band == "low" else text), citations, band, passages
 
     def _with_chunks(self, passages: list[Passage], chunk_ids: Sequence[str]) -> list[Passage]:

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 
 from assistant.answering import nlp as nlp_module
-from assistant.answering.compose import HEDGE, chosen
+from assistant.answering.compose import AS_OF, HEDGE, chosen
 from assistant.answering.features import FEATURES, INDEX, lemma_in, residue_of
 from assistant.answering.model import DEFAULT_PATH, AnswerModel, ModelError
 from assistant.answering.nlp import STATUS_FULL, STATUS_NO_LEMMAS, STATUS_STEMS, Parsed, load_nlp
 from assistant.answering.question import focus_nouns, places
+from assistant.answering.recency import asks_now, newest_first
 from assistant.lexical import stems
+from assistant.metadata import fi_date
 
 # -- Finnish analysis ---------------------------------------------------------------------------
 
@@ -248,3 +250,43 @@ def test_fit_uses_out_of_fold_scores_for_its_calibration() -> None:
     assert reseeded.meta["seed"] == 8 and "seed" not in model.meta
     x = np.concatenate([e.x for e in items])
     assert not np.allclose(model.booster.predict(x), reseeded.booster.predict(x))
+
+
+@pytest.mark.parametrize(
+    ("question", "now"),
+    [
+        ("Kuka on hyvinvointialuejohtaja tällä hetkellä?", True),
+        ("kuka hoitaa nykyään työvoimapalvelut", True),
+        ("Mikä on nykyisen sopimuksen nimi?", True),
+        ("Onko vuoden 2022 puitesopimus vielä voimassa?", True),  # the year names the thing
+        ("Kuka vastasi palveluista vielä vuonna 2022?", False),  # asks about 2022
+        ("Kuka vastaa palveluista vielä vuoden 2022 ajan?", False),
+        ("Miksi yhteistyömallit pitää laatia jo nyt?", False),  # acting now, not a state
+        ("Kuka on hyvinvointialuejohtaja?", False),
+    ],
+)
+def test_questions_about_now_are_told_from_questions_about_a_time(question: str, now: bool) -> None:
+    assert asks_now(question) is now
+
+
+def test_the_newest_document_goes_first_only_when_nearly_as_good() -> None:
+    scores = [0.9, 0.7, 0.6, 0.3]
+    dates = ["2022-06-15", "2026-03-12", "2026-03-20", "2026-03-30"]
+    # 0.3 < 0.6 × 0.9: the newest document is too far behind; of the rest, 2026-03-20 is newest
+    assert newest_first([0, 1, 2, 3], scores, dates, 0.6) == [2, 0, 1, 3]
+    assert newest_first([0, 1, 2, 3], scores, dates, 0.3) == [3, 0, 1, 2]
+    # the best candidate already comes from the newest document, or from an undated one
+    assert newest_first([0, 1], [0.9, 0.8], ["2026-01-01", "2025-01-01"], 0.6) == [0, 1]
+    assert newest_first([0, 1], [0.9, 0.8], ["", "2026-01-01"], 0.6) == [0, 1]
+    # undated runners-up are passed over; of one newest document's sentences its best goes
+    assert newest_first([0, 1, 2], [0.9, 0.8, 0.7], ["2022", "", "2023"], 0.6) == [2, 0, 1]
+    assert newest_first([0, 1, 2], [0.9, 0.8, 0.7], ["2022", "2023", "2023"], 0.6) == [1, 0, 2]
+
+
+def test_an_answer_about_now_says_the_date_of_its_document(assistant: Any) -> None:
+    answer = assistant.ask("Kuka vastaa nykyään pelastustoimesta Keski-Suomessa?")
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert first.date and answer.answer.endswith(AS_OF.format(date=fi_date(first.date)))
+    then = assistant.ask("Kuka vastasi pelastustoimesta Keski-Suomessa vuonna 2021?")
+    assert "päivättyyn asiakirjaan" not in then.answer

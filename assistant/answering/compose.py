@@ -14,6 +14,8 @@ from .patterns import ANAPHORA
 MAX_SENTENCES = 3
 OTHER_DOC_RATIO = 0.6
 HEDGE = "En ole varma, mutta tämä kohta voi vastata kysymykseesi:"
+# closes the answer to a question about now: as of when the answer holds
+AS_OF = "Vastaus perustuu {date} päivättyyn asiakirjaan."
 
 
 def with_antecedent(row: int, sentences: SentenceIndex) -> list[tuple[str, str]]:

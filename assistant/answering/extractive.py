@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .candidates import SentenceIndex
-from .compose import picks, ranked
+from .compose import OTHER_DOC_RATIO, picks, ranked
 from .features import FEATURES, Featurizer, Table, document_years
 from .model import DEFAULT_PATH, AnswerModel, ModelError
 from .nlp import NLP
 from .question import QuestionTerms, analyze
+from .recency import asks_now, document_dates, newest_first
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Evidence:
     picks: list[tuple[str, str]]  # (chunk_id, quote) in answer order
     band: str  # "high", "low" or "none"
     confidence: float  # calibrated probability that the answer is right
+    as_of: str = ""  # for a question about now: the ISO date of the answer's document
 
     @property
     def abstain(self) -> bool:
@@ -94,5 +96,16 @@ class ExtractiveAnswerer:
         band = self.model.band(confidence)
         if band == "none":
             return Evidence([], band, confidence)
+        as_of = ""
+        if asks_now(question):
+            dated = document_dates(passages)
+            dates = [dated.get(self.sentences.doc_id(c.row), "") for c in table.candidates]
+            newest = newest_first(order, list(scores), dates, OTHER_DOC_RATIO)
+            if newest[0] != order[0]:
+                # the model did not rank it first: it may not be sure of it
+                order = newest
+                confidence = self.model.confidence(float(scores[order[0]]))
+                band = "high" if self.model.band(confidence) == "high" else "low"
+            as_of = dates[order[0]]
         chosen = picks(table, scores, order, self.sentences, self.model.extra_ratio)
-        return Evidence(chosen, band, confidence)
+        return Evidence(chosen, band, confidence, as_of)

@@ -1,0 +1,68 @@
+"""Questions about now: the newest document that speaks of the thing has the answer.
+
+The answer model ranks sentences by how well they answer, not by when they were written, and
+an older document often matches a question best ("Kuka on hyvinvointialuejohtaja tällä
+hetkellä?" → the 2022 news of the first director's election, where a 2026 page names the
+acting one). For a question about the present, this step runs after the ranking: among the
+candidates that score nearly as well as the best one (the same bar a second source must
+clear in the composed answer), the best of the newest dated document goes first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .patterns import YEAR_RE
+
+# words that ask about the present state of things ("nyt", "tällä hetkellä", "vielä voimassa")
+_NOW = re.compile(
+    r"\b(?:nyt|nykyään|nykyisin|tätä nykyä|tällä hetkellä|tänä päivänä|vielä|vieläkin|yhä|"
+    r"edelleen|enää|nykyi(?:nen|sen|stä|sessä|sellä|seen|set|siä|sten|siin)|"
+    r"voimassa olev\w*)\b",
+    re.IGNORECASE,
+)
+# "jo nyt", "juuri nyt": about acting now, not about the state things are in now
+_NOT_NOW = re.compile(r"\b(?:jo|juuri|vasta)\s+nyt\b", re.IGNORECASE)
+# "vuoden 2022 puitesopimus" names a thing by its year; "vuoden 2022 ajan" is a time
+_NAMING_YEAR = re.compile(
+    r"\bvuoden\s+(?:19|20)\d\d\s+(?!aja|aika|alu|alk|lop|jälk|puol)\w", re.IGNORECASE
+)
+
+
+def asks_now(question: str) -> bool:
+    """True when ``question`` asks how things stand now: a word of the present and no year
+    of a time ("vielä vuonna 2022" asks about 2022; "onko vuoden 2022 sopimus vielä
+    voimassa" about now)."""
+    if YEAR_RE.search(_NAMING_YEAR.sub(" ", question)):
+        return False
+    return bool(_NOW.search(_NOT_NOW.sub(" ", question)))
+
+
+def newest_first(
+    order: Sequence[int],
+    scores: Sequence[float],
+    dates: Sequence[str],
+    ratio: float,
+) -> list[int]:
+    """``order`` (candidate indices best first) with the best candidate of the newest dated
+    document moved to the front, when it scores at least ``ratio`` of the best candidate
+    and its document is newer than the best one's. ``dates`` are ISO dates ("" unknown;
+    "2022" sorts before "2022-10-10"); the best candidate of an undated document stays first."""
+    best = order[0]
+    if not dates[best]:
+        return list(order)
+    top = float(scores[best])
+    near = [i for i in order if dates[i] and float(scores[i]) >= ratio * top]
+    newest = max(near, key=dates.__getitem__, default=best)  # the first, i.e. best, of ties
+    if dates[newest] <= dates[best]:
+        return list(order)
+    return [newest, *(i for i in order if i != newest)]
+
+
+def document_dates(passages: Sequence[object]) -> Mapping[str, str]:
+    """Each retrieved document's date ("" unknown)."""
+    return {getattr(p, "doc_id", ""): getattr(p, "date", "") or "" for p in passages}
+
+
+__all__ = ["asks_now", "document_dates", "newest_first"]
