@@ -32,7 +32,7 @@ run: install
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy assistant evals app.py
+	$(PY) -m mypy assistant evals app.py tests
 
 test: lint
 	$(PY) -m pytest -q -ra

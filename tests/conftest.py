@@ -24,7 +24,7 @@ CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture(scope="session")
-def corpus_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory):
     """Settings pointing at the real corpus and a session-wide temporary index."""
     from assistant import Settings
 
@@ -33,7 +33,7 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
 
 
 @pytest.fixture(scope="session")
-def assistant(corpus_settings):  # type: ignore[no-untyped-def]
+def assistant(corpus_settings):
     """One Assistant over the real corpus, loaded (and indexed) once per test session."""
     from assistant import Assistant
 

@@ -66,12 +66,13 @@ def test_a_report_pooling_several_refits_counts_per_refit() -> None:
         {"id": "b", "answerable": True, "abstained": True, "passed": False},
         {"id": "c", "answerable": False, "abstained": True, "passed": True},
     ]
+    questions = [{**q, "seed": s} for s in (7, 1) for q in rows]
+    questions[3]["passed"] = False  # "a" fails with seed 1
     pooled = {
         "metrics": {"answer_hit": 0.5, "abstain_recall": 1.0},
         "seeds": {"7": {}, "1": {}},
-        "questions": [{**q, "seed": s} for s in (7, 1) for q in rows],
+        "questions": questions,
     }
-    pooled["questions"][3]["passed"] = False  # "a" fails with seed 1
     n = denominators(pooled)
     assert n["answer_hit"] == 2 and n["abstain_recall"] == 1 and n["abstain_precision"] == 2
     assert passed_share(pooled) == {"a": 0.5, "b": 0.0, "c": 1.0}

@@ -84,7 +84,7 @@ def test_finnish_stems_match_inflected_forms() -> None:
 
 
 @pytest.mark.parametrize("method", ["dense", "bm25", "hybrid"])
-def test_each_retriever_finds_the_chair(assistant, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_retriever_finds_the_chair(assistant, method: str) -> None:
     passages = assistant.retrieve(CHAIR, k=5, retriever=method)
     assert passages, method
     assert passages[0].doc_id == ALUEHALLITUS_DOC
@@ -97,13 +97,13 @@ def test_each_retriever_finds_the_chair(assistant, method: str) -> None:  # type
     assert scores == sorted(scores, reverse=True)
 
 
-def test_hybrid_keeps_both_scores(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_hybrid_keeps_both_scores(assistant) -> None:
     passages = assistant.retrieve("Kuka vastaa pelastustoimesta vuoden 2023 alusta?", k=5)
     both = [p for p in passages if p.dense_score is not None and p.bm25_score is not None]
     assert both, "fused passages keep their dense and lexical scores"
 
 
-def test_dense_matches_chromas_exact_neighbours(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_dense_matches_chromas_exact_neighbours(assistant) -> None:
     """On the seed corpus Chroma's graph search is exhaustive: our exact search over the
     vectors read from Chroma ranks and scores the chunks as Chroma's own query does."""
     vector = assistant._embed(CHAIR)

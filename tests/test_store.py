@@ -9,8 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,6 +24,16 @@ from assistant.ingest import load_corpus
 from assistant.sentence_db import SentenceDB
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def spy(log: list[Any], record: Callable[..., Any], real: Callable[..., Any]) -> Callable[..., Any]:
+    """``real``, appending ``record(*args)`` to ``log`` at every call: which inputs reached it."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        log.append(record(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    return wrapper
 
 
 @pytest.fixture(scope="module")
@@ -221,12 +233,8 @@ def test_unchanged_files_are_not_read_or_cut_again(
     read: list[str] = []
     cut: list[str] = []
     real_load, real_chunk = ingest.load_document, store.chunk_document
-    monkeypatch.setattr(
-        ingest, "load_document", lambda p, m=None: read.append(p.stem) or real_load(p, m)
-    )
-    monkeypatch.setattr(
-        store, "chunk_document", lambda d, *a, **k: cut.append(d.doc_id) or real_chunk(d, *a, **k)
-    )
+    monkeypatch.setattr(ingest, "load_document", spy(read, lambda p, m=None: p.stem, real_load))
+    monkeypatch.setattr(store, "chunk_document", spy(cut, lambda d, *a, **k: d.doc_id, real_chunk))
     report = store.update(settings, embeddings)
     changed = ["2022-09-28-jyvaskyla-aluehallitus", "uusi"]
     assert (report.added, report.changed, report.unchanged) == (1, 1, 4)
@@ -396,22 +404,18 @@ def test_a_new_document_is_analysed_and_counted_alone(
         "Sopimus tulee voimaan vuoden 2027 alusta.\n",
         "utf-8",
     )
-    analysed: list[str] = []
     counted: list[int] = []
     real_pipe, real_count = nlp.pipe, tables_module.document_tables
-    monkeypatch.setattr(nlp, "pipe", lambda texts: real_pipe(analysed.extend(texts) or analysed))
-    monkeypatch.setattr(
-        store, "document_tables", lambda c, p: counted.append(len(c)) or real_count(c, p)
-    )
+    batches: list[list[str]] = []
+    monkeypatch.setattr(nlp, "pipe", spy(batches, list, lambda texts: real_pipe(batches[-1])))
+    monkeypatch.setattr(store, "document_tables", spy(counted, lambda c, p: len(c), real_count))
     stemmed: list[str] = []
     real_tokens = store.bm25_tokens
-    monkeypatch.setattr(store, "bm25_tokens", lambda c: stemmed.append(c.doc_id) or real_tokens(c))
+    monkeypatch.setattr(store, "bm25_tokens", spy(stemmed, lambda c: c.doc_id, real_tokens))
     extracted: list[str] = []
     real_extract = register_module.extract_chunk
     monkeypatch.setattr(
-        register_module,
-        "extract_chunk",
-        lambda c, d: extracted.append(c.doc_id) or real_extract(c, d),
+        register_module, "extract_chunk", spy(extracted, lambda c, d: c.doc_id, real_extract)
     )
     monkeypatch.setattr(store, "_chunk_from_dict", lambda _: pytest.fail("chunks.json read"))
     report, reopened = store.reindex(settings, embeddings, current, nlp=nlp)
@@ -419,6 +423,7 @@ def test_a_new_document_is_analysed_and_counted_alone(
     assert (report.added, report.unchanged) == (1, len(current.documents))
     assert stemmed and set(stemmed) == {"uusi"}
     assert extracted and set(extracted) == {"uusi"}  # the others' rows from the database
+    analysed = [text for batch in batches for text in batch]
     assert analysed and all(
         text in (tmp_corpus / "uusi.md").read_text("utf-8") for text in analysed
     )

@@ -16,7 +16,7 @@ from assistant.answering.tables import (
 from assistant.lexical import stems, words
 
 
-def test_the_summed_tables_equal_a_count_over_the_whole_corpus(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_the_summed_tables_equal_a_count_over_the_whole_corpus(assistant) -> None:
     """Per-document counts summed = every distinct sentence of the corpus counted once."""
     index = assistant._extractive.sentences.index
     stem_df: Counter[str] = Counter()
@@ -57,7 +57,7 @@ def test_merge_adds_documents_and_counts_a_heading_only_stem_once() -> None:
     assert DocumentTables.from_dict(_doc(1, {}, []).to_dict()) == _doc(1, {}, [])
 
 
-def test_synonyms_are_found_in_the_corpus_words_as_by_a_full_scan(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_synonyms_are_found_in_the_corpus_words_as_by_a_full_scan(assistant) -> None:
     """The corpus form of each thesaurus word, found by scanning the joined word list, is the
     one a scan of every word finds."""
     from assistant.lexical import SYNONYMS, normalize
