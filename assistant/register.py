@@ -486,11 +486,15 @@ _ORGS: tuple[_OrgType, ...] = (
     _OrgType("toimielin", "toimielimet", "toimielin"),
     _OrgType("lautakunta", "lautakunnat", "lautakunta"),
     _OrgType("yhtiö", "yhtiöt", "yhtiö"),
+    _OrgType("yhtymä", "yhtymät", "kuntayhtymä"),
+    _OrgType("pelastuslaitos", "pelastuslaitokset", "pelastuslaitos"),
+    _OrgType("työllisyysalue", "työllisyysalueet", "työllisyysalue"),
 )
 # Organisations that can hold a public task (actors of responsibility rows).
 _ACTOR_HEADS = frozenset(
     {"kunta", "hyvinvointialue", "kuntayhtymä", "sairaanhoitopiiri", "liitto", "maakunta",
-     "valtio", "te-toimisto", "ely-keskus", "yhtiö", "lautakunta"}
+     "valtio", "te-toimisto", "ely-keskus", "yhtiö", "lautakunta", "pelastuslaitos",
+     "työllisyysalue"}
 )  # fmt: skip
 
 
@@ -910,7 +914,8 @@ _CUE_HOLD = re.compile(
     r"järjestää|järjestävät|järjesti|järjestivät|järjestänyt|järjestäneet|"
     r"tuottaa|tuottavat|tuotti|tuottivat|tuottanut|tuottaneet|"
     r"rahoittaa|rahoittavat|rahoitti|rahoittivat|rahoittanut|rahoittaneet|"
-    r"hoitaa|hoitavat|hoiti|hoitivat|hoitanut|hoitaneet)$"
+    r"hoitaa|hoitavat|hoiti|hoitivat|hoitanut|hoitaneet|"
+    r"huolehtii|huolehtivat|huolehti|huolehtinut|huolehtineet|huolehtimaan|vastuussa)$"
 )
 _CUE_MOVE = re.compile(r"^(?:siirty\w*|siirtyi\w*|siirre\w*|siirrettiin|siirtää|siirsi)$")
 # keeping a task, or a task belonging to someone ("kuuluvat hyvinvointialueelle")

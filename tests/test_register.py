@@ -444,3 +444,22 @@ def test_a_comma_before_ja_starts_a_new_clause_with_its_own_actor_and_cue() -> N
     assert ("hyvinvointialue", "pelastustoimi") in resp
     assert {t for a, t in resp if a == "kunnat"} == {"varhaiskasvatus", "opetus"}
     assert not {t for a, t in resp if a == "hyvinvointialue"} & {"varhaiskasvatus", "opetus"}
+
+
+def test_huolehtia_holds_a_task_and_rescue_departments_and_employment_areas_are_actors() -> None:
+    """*Huolehtia* (+ elative) is the statutes' verb of responsibility, as *vastata* is; a
+    rescue department and an employment area hold public tasks like a municipality does."""
+    text = (
+        "Tehtävät\n\nJämsän kaupunki huolehtii varhaiskasvatuksesta ja kaavoituksesta. "
+        "Pohjoisen Keski-Suomen työllisyysalue järjestää työvoimapalvelut. "
+        "Pelastuslaitos vastaa pelastustoimesta.\n"
+    )
+    doc = _text_doc("huolehtii", text, "2026-02-12")
+    rows = extract_document(chunk_document(doc), doc)
+    resp = {(r.actor, r.task) for r in rows if isinstance(r, Responsibility)}
+    assert resp == {
+        ("Jämsän kaupunki", "varhaiskasvatus"),
+        ("Jämsän kaupunki", "kaavoitus"),
+        ("Pohjoisen Keski-Suomen työllisyysalue", "työllisyyden hoito"),
+        ("pelastuslaitos", "pelastustoimi"),
+    }
