@@ -262,6 +262,8 @@ def test_fit_uses_out_of_fold_scores_for_its_calibration() -> None:
         ("Kuka vastasi palveluista vielä vuonna 2022?", False),  # asks about 2022
         ("Kuka vastaa palveluista vielä vuoden 2022 ajan?", False),
         ("Miksi yhteistyömallit pitää laatia jo nyt?", False),  # acting now, not a state
+        ("Mikä vaikuttaa kunnan vetovoimaan yhä enemmän?", False),  # more and more
+        ("Onko tiedottaminen vielä tärkeämpää?", False),
         ("Kuka on hyvinvointialuejohtaja?", False),
     ],
 )
@@ -281,6 +283,9 @@ def test_the_newest_document_goes_first_only_when_nearly_as_good() -> None:
     # undated runners-up are passed over; of one newest document's sentences its best goes
     assert newest_first([0, 1, 2], [0.9, 0.8, 0.7], ["2022", "", "2023"], 0.6) == [2, 0, 1]
     assert newest_first([0, 1, 2], [0.9, 0.8, 0.7], ["2022", "2023", "2023"], 0.6) == [1, 0, 2]
+    # a day of 2022 is not newer than a document dated only "2022"; 2023 is
+    assert newest_first([0, 1], [0.9, 0.8], ["2022", "2022-10-10"], 0.6) == [0, 1]
+    assert newest_first([0, 1], [0.9, 0.8], ["2022-10-10", "2023"], 0.6) == [1, 0]
 
 
 def test_an_answer_about_now_says_the_date_of_its_document(assistant: Any) -> None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .patterns import YEAR_RE
+
+if TYPE_CHECKING:
+    from ..retrieve import Passage
 
 # words that ask about the present state of things ("nyt", "tällä hetkellä", "vielä voimassa")
 _NOW = re.compile(
@@ -22,8 +26,13 @@ _NOW = re.compile(
     r"voimassa olev\w*)\b",
     re.IGNORECASE,
 )
-# "jo nyt", "juuri nyt": about acting now, not about the state things are in now
-_NOT_NOW = re.compile(r"\b(?:jo|juuri|vasta)\s+nyt\b", re.IGNORECASE)
+# "jo nyt", "juuri nyt": about acting now; "yhä enemmän", "vielä paremmin" (a comparative):
+# more and more. Neither asks about the state things are in now.
+_NOT_NOW = re.compile(
+    r"\b(?:(?:jo|juuri|vasta)\s+nyt|"
+    r"(?:yhä|vielä|entistä)\s+\w+m(?:pi|p[aä]{2}|m[aä]n|min|m[aä]t|m[aä]ksi))\b",
+    re.IGNORECASE,
+)
 # "vuoden 2022 puitesopimus" names a thing by its year; "vuoden 2022 ajan" is a time
 _NAMING_YEAR = re.compile(
     r"\bvuoden\s+(?:19|20)\d\d\s+(?!aja|aika|alu|alk|lop|jälk|puol)\w", re.IGNORECASE
@@ -47,22 +56,29 @@ def newest_first(
 ) -> list[int]:
     """``order`` (candidate indices best first) with the best candidate of the newest dated
     document moved to the front, when it scores at least ``ratio`` of the best candidate
-    and its document is newer than the best one's. ``dates`` are ISO dates ("" unknown;
-    "2022" sorts before "2022-10-10"); the best candidate of an undated document stays first."""
+    and its document is newer than the best one's. ``dates`` are ISO dates ("" unknown,
+    "2022" a year); the best candidate of an undated document stays first."""
     best = order[0]
     if not dates[best]:
         return list(order)
     top = float(scores[best])
     near = [i for i in order if dates[i] and float(scores[i]) >= ratio * top]
     newest = max(near, key=dates.__getitem__, default=best)  # the first, i.e. best, of ties
-    if dates[newest] <= dates[best]:
+    if not _newer(dates[newest], dates[best]):
         return list(order)
     return [newest, *(i for i in order if i != newest)]
 
 
-def document_dates(passages: Sequence[object]) -> Mapping[str, str]:
+def _newer(date: str, than: str) -> bool:
+    """True when ISO ``date`` is surely later than ``than``: compared at the precision both
+    have ("2022-10-10" is not newer than "2022", which may be any day of 2022)."""
+    n = min(len(date), len(than))
+    return date[:n] > than[:n]
+
+
+def document_dates(passages: Sequence[Passage]) -> Mapping[str, str]:
     """Each retrieved document's date ("" unknown)."""
-    return {getattr(p, "doc_id", ""): getattr(p, "date", "") or "" for p in passages}
+    return {p.doc_id: p.date or "" for p in passages}
 
 
 __all__ = ["asks_now", "document_dates", "newest_first"]
