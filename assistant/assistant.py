@@ -278,7 +278,9 @@ class Assistant:
                 standalone.own_stems, standalone.carried_stems, standalone.entities
             )
             evidence.append(
-                self._extractive.select(standalone.text, terms, vector, passages, boosted)
+                self._extractive.select(
+                    standalone.text, terms, vector, passages, boosted, standalone.asked
+                )
             )
         else:
             # each part on its own; the second leans on the first ("… ja kuka sen julkaisi?")
@@ -288,7 +290,7 @@ class Assistant:
                 terms = QuestionTerms(sub.own_stems, carried, sub.entities)
                 evidence.append(
                     self._extractive.select(
-                        sub.text, terms, self._embed(sub.text), passages, boosted
+                        sub.text, terms, self._embed(sub.text), passages, boosted, sub.asked
                     )
                 )
         band = evidence[0].band  # the first question is the main one: without it, no answer

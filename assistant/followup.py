@@ -42,6 +42,7 @@ class Standalone:
     own_stems: tuple[str, ...]
     carried_stems: tuple[str, ...]
     entities: tuple[str, ...] = ()
+    asked: str = ""  # the user's own question (``text`` may carry words of earlier turns)
 
 
 def needs_context(question: str) -> bool:
@@ -128,7 +129,7 @@ def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standal
     )
     entities = tuple(entity_stems(question))
     if not history or not needs_context(question):
-        return Standalone(question, own, background, entities)
+        return Standalone(question, own, background, entities, question)
     user, assistant = _previous_turns(history)
     names = _names_about(_MARKER.sub("", assistant), set(stems(user))) + NAME_RE.findall(user)
     names = list(dict.fromkeys(names))
@@ -138,6 +139,6 @@ def condense(question: str, history: Sequence[dict[str, str]] | None) -> Standal
         s for s in stems(" ".join(carried_words)) if s not in own and s not in background
     )
     if not carried_words:
-        return Standalone(question, own, background, entities)
+        return Standalone(question, own, background, entities, question)
     text = f"{question.rstrip()} ({', '.join(carried_words)})"
-    return Standalone(text, own, carried, entities)
+    return Standalone(text, own, carried, entities, question)

@@ -162,6 +162,7 @@ def test_follow_up_detection_and_rewrite() -> None:
     assert "Maria Kaisa Aula" in standalone.text
     assert "aluehallituksen" in standalone.text
     assert set(stems("Aula")) <= set(standalone.carried_stems)
+    assert standalone.asked == "Mikä on hänen puhelinnumeronsa?"  # the user's own words
     assert condense("Mikä on hänen puhelinnumeronsa?", None).carried_stems == ()
 
 

@@ -15,7 +15,7 @@ from assistant.answering.features import FEATURES, INDEX, lemma_in, residue_of
 from assistant.answering.model import DEFAULT_PATH, AnswerModel, ModelError
 from assistant.answering.nlp import STATUS_FULL, STATUS_NO_LEMMAS, STATUS_STEMS, Parsed, load_nlp
 from assistant.answering.question import focus_nouns, places
-from assistant.answering.recency import asks_now, newest_first
+from assistant.answering.recency import asks_now, newest_first, same_thing
 from assistant.lexical import stems
 from assistant.metadata import fi_date
 
@@ -179,6 +179,8 @@ def test_runners_up_join_only_when_close_and_other_documents_closer_still() -> N
     assert chosen(scores, order, ["a", "a", "a", "a"], 0.3) == [0, 1, 2]  # at most three
     assert chosen(scores, order, ["a", "b", "b", "b"], 0.3) == [0]
     assert chosen([0.5, 0.45], [0, 1], ["a", "b"], 0.3) == [0, 1]
+    # a newer document's weaker sentence moved first: runners-up are held to the best score
+    assert chosen([0.9, 0.3, 0.2, 0.25], [2, 0, 1, 3], ["old", "old", "new", "new"], 0.3) == [2, 0]
 
 
 def test_answer_json_carries_the_band(assistant: Any) -> None:
@@ -286,6 +288,25 @@ def test_the_newest_document_goes_first_only_when_nearly_as_good() -> None:
     # a day of 2022 is not newer than a document dated only "2022"; 2023 is
     assert newest_first([0, 1], [0.9, 0.8], ["2022", "2022-10-10"], 0.6) == [0, 1]
     assert newest_first([0, 1], [0.9, 0.8], ["2022-10-10", "2023"], 0.6) == [1, 0]
+
+
+def test_the_newest_document_goes_first_when_it_speaks_of_the_same_thing() -> None:
+    scores = [0.9, 0.2, 0.1]
+    dates = ["2022-06-15", "2025-01-01", "2026-03-12"]
+    # (share of the question's focus nouns in the sentence, of its places in the document)
+    coverage = [(1.0, 1.0), (0.5, 1.0), (1.0, 1.0)]
+    assert newest_first([0, 1, 2], scores, dates, 0.6, coverage) == [2, 0, 1]
+    assert newest_first([0, 1, 2], scores, dates, 0.6) == [0, 1, 2]  # 0.1 < 0.6 × 0.9
+    # names fewer focus nouns, or its document not the question's place: not the same thing
+    assert newest_first([0, 1, 2], scores, dates, 0.6, [(1.0, 1.0), (1.0, 1.0), (0.5, 1.0)]) == [
+        1,
+        0,
+        2,
+    ]
+    assert newest_first([0, 1], scores[:2], dates[:2], 0.6, [(1.0, 1.0), (1.0, 0.0)]) == [0, 1]
+    # the best names under half of the focus nouns: no telling what the thing is
+    assert not same_thing((1.0, 1.0), (0.4, 0.0))
+    assert same_thing((0.5, 0.0), (0.5, 0.0))
 
 
 def test_an_answer_about_now_says_the_date_of_its_document(assistant: Any) -> None:

@@ -39,11 +39,13 @@ def ranked(table: Table, scores: np.ndarray) -> list[int]:
 def chosen(
     scores: Sequence[float], order: Sequence[int], docs: Sequence[str], extra_ratio: float
 ) -> list[int]:
-    """The candidates the answer is made of: the best one, then up to two runners-up that
-    score at least ``extra_ratio`` of it — from another document only when they score at
-    least ``OTHER_DOC_RATIO`` of it (a second source must be nearly as good)."""
+    """The candidates the answer is made of: the first one, then up to two runners-up that
+    score at least ``extra_ratio`` of the best score — from another document only when they
+    score at least ``OTHER_DOC_RATIO`` of it (a second source must be nearly as good). The
+    bar is the model's best, not the first candidate's: a newer document's sentence moved
+    first (``recency``) may score far less, and must not let weak runners-up in."""
     best = order[0]
-    top = float(scores[best])
+    top = max(float(scores[i]) for i in order)
     out = [best]
     for i in order[1:MAX_SENTENCES]:
         ratio = extra_ratio if docs[i] == docs[best] else max(extra_ratio, OTHER_DOC_RATIO)

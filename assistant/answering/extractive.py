@@ -83,8 +83,11 @@ class ExtractiveAnswerer:
         query_vector: np.ndarray,
         passages: Sequence[Passage],
         boosted: Sequence[tuple[str, str]] = (),
+        asked: str = "",
     ) -> Evidence:
-        """Choose the sentences that answer ``question``, with the confidence band."""
+        """Choose the sentences that answer ``question``, with the confidence band.
+        ``asked`` is the user's own words when ``question`` carries words of earlier turns:
+        only they say whether the question is about now."""
         if self.model is None:
             raise ModelError("Vastausmallia ei ole koulutettu: aja python -m evals.train (README).")
         table = self.examine(question, terms, query_vector, passages, boosted)
@@ -97,10 +100,14 @@ class ExtractiveAnswerer:
         if band == "none":
             return Evidence([], band, confidence)
         as_of = ""
-        if asks_now(question):
+        if asks_now(asked or question):
             dated = document_dates(passages)
             dates = [dated.get(self.sentences.doc_id(c.row), "") for c in table.candidates]
-            newest = newest_first(order, list(scores), dates, OTHER_DOC_RATIO)
+            coverage: list[tuple[float, float]] = []
+            if table.question.qtype != "reason":
+                focus, places = table.column("focus"), table.column("places_doc")
+                coverage = list(zip(focus.tolist(), places.tolist(), strict=True))
+            newest = newest_first(order, list(scores), dates, OTHER_DOC_RATIO, coverage)
             if newest[0] != order[0]:
                 # the model did not rank it first: it may not be sure of it
                 order = newest

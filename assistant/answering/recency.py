@@ -5,7 +5,9 @@ an older document often matches a question best ("Kuka on hyvinvointialuejohtaja
 hetkellä?" → the 2022 news of the first director's election, where a 2026 page names the
 acting one). For a question about the present, this step runs after the ranking: among the
 candidates that score nearly as well as the best one (the same bar a second source must
-clear in the composed answer), the best of the newest dated document goes first.
+clear in the composed answer) or speak of the same thing (name the question's focus nouns
+and places as fully), the best of the newest dated document goes first. Questions asking
+why or how are not moved: a reason holds as written, whatever came later.
 """
 
 from __future__ import annotations
@@ -53,20 +55,39 @@ def newest_first(
     scores: Sequence[float],
     dates: Sequence[str],
     ratio: float,
+    coverage: Sequence[tuple[float, float]] = (),
 ) -> list[int]:
     """``order`` (candidate indices best first) with the best candidate of the newest dated
-    document moved to the front, when it scores at least ``ratio`` of the best candidate
-    and its document is newer than the best one's. ``dates`` are ISO dates ("" unknown,
-    "2022" a year); the best candidate of an undated document stays first."""
+    document moved to the front, when its document is newer than the best one's and it
+    scores at least ``ratio`` of the best candidate or (with ``coverage``, each candidate's
+    (focus, places) shares) speaks of the same thing (:func:`same_thing`). ``dates`` are ISO
+    dates ("" unknown, "2022" a year); the best candidate of an undated document stays first."""
     best = order[0]
     if not dates[best]:
         return list(order)
     top = float(scores[best])
-    near = [i for i in order if dates[i] and float(scores[i]) >= ratio * top]
+
+    def close(i: int) -> bool:
+        if float(scores[i]) >= ratio * top:
+            return True
+        return bool(coverage) and same_thing(coverage[i], coverage[best])
+
+    near = [i for i in order if dates[i] and close(i)]
     newest = max(near, key=dates.__getitem__, default=best)  # the first, i.e. best, of ties
     if not _newer(dates[newest], dates[best]):
         return list(order)
     return [newest, *(i for i in order if i != newest)]
+
+
+def same_thing(candidate: tuple[float, float], best: tuple[float, float]) -> bool:
+    """True when a candidate speaks of what the best one does: its sentence names at least
+    the share of the question's focus nouns the best one names (the best naming at least
+    half of them), and its document at least the share of the question's places. A newer
+    document's sentence on the same thing often scores far below an older one's (10–30 %):
+    the model ranks how well a sentence answers, not whether its answer still holds."""
+    focus, places = candidate
+    best_focus, best_places = best
+    return best_focus >= 0.5 and focus >= best_focus and places >= best_places
 
 
 def _newer(date: str, than: str) -> bool:
@@ -81,4 +102,4 @@ def document_dates(passages: Sequence[Passage]) -> Mapping[str, str]:
     return {p.doc_id: p.date or "" for p in passages}
 
 
-__all__ = ["asks_now", "document_dates", "newest_first"]
+__all__ = ["asks_now", "document_dates", "newest_first", "same_thing"]
