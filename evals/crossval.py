@@ -16,6 +16,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +92,21 @@ def held_out_groups(
     questions: Sequence[GoldQuestion], folds: Sequence[int], assignment: Folds
 ) -> dict[frozenset[int], list[GoldQuestion]]:
     """The questions grouped by the ``folds`` their gold documents lie in: each group is
-    answered by a model fitted without those folds (the empty group: by one fitted on all)."""
+    answered by a model fitted without those folds (the empty group: by one fitted on all).
+
+    A question whose gold documents lie in every fold (the answer in two new documents, the
+    outdated state in two old ones) would leave nothing to fit on: it is held out by the folds
+    of the documents that hold its answer (grade 2), the old ones' folds staying in training."""
+    every = frozenset(folds)
     groups: dict[frozenset[int], list[GoldQuestion]] = {}
     for q in questions:
-        groups.setdefault(gold_folds(q, assignment) & set(folds), []).append(q)
+        held = gold_folds(q, assignment) & every
+        if held == every:
+            answer = replace(q, gold_docs={d: g for d, g in q.gold_docs.items() if g >= 2})
+            held = gold_folds(answer, assignment) & every
+        if held == every:
+            raise ValueError(f"{q.id}: the documents of its answer lie in every fold")
+        groups.setdefault(held, []).append(q)
     return dict(sorted(groups.items(), key=lambda kv: sorted(kv[0])))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -743,11 +744,12 @@ def test_time_questions_ask_about_documents_of_the_development_folds() -> None:
 def test_time_questions_are_answered_without_every_fold_of_their_documents() -> None:
     """``python -m evals.crossval``: a question about documents of folds 1 and 3 is answered
     by a model fitted on folds 2 and 4 only; one naming no development document (an
-    unanswerable one, one about the seeds) by a model of all folds, never trained on it."""
+    unanswerable one, one about the seeds) by a model of all folds, never trained on it; one
+    whose documents lie in every fold by a model without the folds of its answer's documents."""
     from evals.crossval import held_out_groups
     from evals.devdocs import Folds
 
-    assignment = Folds({"a": 1, "b": 2, "c": 3, "e": 5}, untouched=5)
+    assignment = Folds({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}, untouched=5)
 
     def q(qid: str, docs: list[str]) -> GoldQuestion:
         return GoldQuestion(
@@ -755,13 +757,18 @@ def test_time_questions_are_answered_without_every_fold_of_their_documents() -> 
         )
 
     questions = [q("t1", ["a", "c"]), q("t2", ["b", "seed"]), q("t3", []), q("t4", ["c", "a"])]
-    groups = held_out_groups(questions, [1, 2, 3, 4], assignment)
+    # the answer in documents of folds 2 and 3, the outdated state in folds 1 and 4
+    everywhere = replace(q("t5", ["b", "c"]), gold_docs={"a": 1, "b": 2, "c": 2, "d": 1})
+    groups = held_out_groups([*questions, everywhere], [1, 2, 3, 4], assignment)
     assert {k: [x.id for x in v] for k, v in groups.items()} == {
         frozenset(): ["t3"],
         frozenset({1, 3}): ["t1", "t4"],
         frozenset({2}): ["t2"],
+        frozenset({2, 3}): ["t5"],
     }
-    assert list(groups) == [frozenset(), frozenset({1, 3}), frozenset({2})]
+    assert list(groups) == [frozenset(), frozenset({1, 3}), frozenset({2}), frozenset({2, 3})]
+    with pytest.raises(ValueError, match="t6"):
+        held_out_groups([q("t6", ["a", "b", "c", "d"])], [1, 2, 3, 4], assignment)
 
 
 def test_a_cross_validated_fold_is_answered_by_a_model_of_every_other_indexed_fold() -> None:
