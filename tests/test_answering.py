@@ -298,11 +298,8 @@ def test_the_newest_document_goes_first_when_it_speaks_of_the_same_thing() -> No
     assert newest_first([0, 1, 2], scores, dates, 0.6, coverage) == [2, 0, 1]
     assert newest_first([0, 1, 2], scores, dates, 0.6) == [0, 1, 2]  # 0.1 < 0.6 × 0.9
     # names fewer focus nouns, or its document not the question's place: not the same thing
-    assert newest_first([0, 1, 2], scores, dates, 0.6, [(1.0, 1.0), (1.0, 1.0), (0.5, 1.0)]) == [
-        1,
-        0,
-        2,
-    ]
+    fewer = [(1.0, 1.0), (1.0, 1.0), (0.5, 1.0)]
+    assert newest_first([0, 1, 2], scores, dates, 0.6, fewer) == [1, 0, 2]
     assert newest_first([0, 1], scores[:2], dates[:2], 0.6, [(1.0, 1.0), (1.0, 0.0)]) == [0, 1]
     # the best names under half of the focus nouns: no telling what the thing is
     assert not same_thing((1.0, 1.0), (0.4, 0.0))
