@@ -15,7 +15,13 @@ from assistant.answering.features import FEATURES, INDEX, lemma_in, residue_of
 from assistant.answering.model import DEFAULT_PATH, AnswerModel, ModelError
 from assistant.answering.nlp import STATUS_FULL, STATUS_NO_LEMMAS, STATUS_STEMS, Parsed, load_nlp
 from assistant.answering.question import focus_nouns, places
-from assistant.answering.recency import asks_now, newest_first, same_thing
+from assistant.answering.recency import (
+    asked_years,
+    asks_now,
+    contemporary_first,
+    newest_first,
+    same_thing,
+)
 from assistant.lexical import stems
 from assistant.metadata import fi_date
 
@@ -267,10 +273,51 @@ def test_fit_uses_out_of_fold_scores_for_its_calibration() -> None:
         ("Mikä vaikuttaa kunnan vetovoimaan yhä enemmän?", False),  # more and more
         ("Onko tiedottaminen vielä tärkeämpää?", False),
         ("Kuka on hyvinvointialuejohtaja?", False),
+        # a date followed by a participle names the thing, not the time asked about
+        ("Onko aluevaltuuston 14.6.2022 hyväksymä strategia yhä voimassa?", True),
+        ("Onko vuonna 2023 hyväksytty sopimus edelleen voimassa?", True),
+        ("Onko vanha kotoutumislaki (1386/2010) vielä voimassa?", True),  # a law's number
     ],
 )
 def test_questions_about_now_are_told_from_questions_about_a_time(question: str, now: bool) -> None:
     assert asks_now(question) is now
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("Kuka oli maakuntajohtaja vuonna 2017?", (2017, 2017)),
+        ("Kuka johti valmistelutoimielintä vuosina 2021–2022?", (2021, 2022)),
+        ("Kenen kautta vastaanotot tuotettiin vielä vuoden 2024 lopussa?", (2024, 2024)),
+        ("Kenen palveluksessa kuraattorit olivat ennen vuotta 2023?", (2022, 2022)),
+        ("Kuka oli puheenjohtaja syksyllä 2022?", (2022, 2022)),
+        # years that name a thing: no time asked about
+        ("Onko vuoden 2022 puitesopimus vielä voimassa?", None),
+        ("Mihin mennessä vuonna 2023 syntyneet alijäämät on katettava?", None),
+        ("Mitkä olivat suunnitelman vuosille 2022–2025 painopisteet?", None),
+        ("Mikä laki korvasi kotoutumislain 1386/2010?", None),
+        ("Keitä kuului Keski-Suomi 2020 -uudistuksen johtoryhmään?", None),
+        ("Kuka on hyvinvointialuejohtaja?", None),
+    ],
+)
+def test_the_years_a_question_asks_about(question: str, years: tuple[int, int] | None) -> None:
+    assert asked_years(question) == years
+
+
+def test_a_document_written_in_the_asked_years_goes_first() -> None:
+    scores = [0.9, 0.7, 0.6, 0.2]
+    dates = ["2025-09-09", "2022-03-01", "2017-08-25", "2017-01-01"]
+    assert contemporary_first([0, 1, 2, 3], scores, dates, 0.6, (2017, 2017)) == [2, 0, 1, 3]
+    assert contemporary_first([0, 1, 2, 3], scores, dates, 0.6, (2021, 2022)) == [1, 0, 2, 3]
+    # 0.2 < 0.6 × 0.9: too far behind, unless it speaks of the same thing
+    two, two_dates = [0.9, 0.2], ["2025-09-09", "2017-01-01"]
+    assert contemporary_first([0, 1], two, two_dates, 0.6, (2017, 2017)) == [0, 1]
+    same = [(1.0, 1.0), (1.0, 1.0)]
+    assert contemporary_first([0, 1], two, two_dates, 0.6, (2017, 2017), same) == [1, 0]
+    # the best is already of that time, or undated; nothing of that time: no move
+    assert contemporary_first([0, 1, 2], scores[:3], dates[:3], 0.6, (2025, 2025)) == [0, 1, 2]
+    assert contemporary_first([0, 1], [0.9, 0.8], ["", "2017"], 0.6, (2017, 2017)) == [0, 1]
+    assert contemporary_first([0, 1, 2], scores[:3], dates[:3], 0.6, (2019, 2020)) == [0, 1, 2]
 
 
 def test_the_newest_document_goes_first_only_when_nearly_as_good() -> None:

@@ -16,7 +16,7 @@ from .features import FEATURES, Featurizer, Table, document_years
 from .model import DEFAULT_PATH, AnswerModel, ModelError
 from .nlp import NLP
 from .question import QuestionTerms, analyze
-from .recency import asks_now, document_dates, newest_first
+from .recency import asked_years, asks_now, contemporary_first, document_dates, newest_first
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -100,19 +100,27 @@ class ExtractiveAnswerer:
         if band == "none":
             return Evidence([], band, confidence)
         as_of = ""
-        if asks_now(asked or question):
+        now = asks_now(asked or question)
+        years = None if now else asked_years(asked or question)
+        if now or years is not None:
             dated = document_dates(passages)
             dates = [dated.get(self.sentences.doc_id(c.row), "") for c in table.candidates]
             coverage: list[tuple[float, float]] = []
             if table.question.qtype != "reason":
                 focus, places = table.column("focus"), table.column("places_doc")
                 coverage = list(zip(focus.tolist(), places.tolist(), strict=True))
-            newest = newest_first(order, list(scores), dates, OTHER_DOC_RATIO, coverage)
-            if newest[0] != order[0]:
+            args = (order, list(scores), dates, OTHER_DOC_RATIO)
+            timely = (
+                newest_first(*args, coverage)
+                if years is None
+                else contemporary_first(*args, years, coverage)
+            )
+            if timely[0] != order[0]:
                 # the model did not rank it first: it may not be sure of it
-                order = newest
+                order = timely
                 confidence = self.model.confidence(float(scores[order[0]]))
                 band = "high" if self.model.band(confidence) == "high" else "low"
-            as_of = dates[order[0]]
+            if now:
+                as_of = dates[order[0]]
         chosen = picks(table, scores, order, self.sentences, self.model.extra_ratio)
         return Evidence(chosen, band, confidence, as_of)

@@ -1,4 +1,5 @@
-"""Questions about now: the newest document that speaks of the thing has the answer.
+"""Time in answers: the newest document answers for now, the one written at the time for
+a past year.
 
 The answer model ranks sentences by how well they answer, not by when they were written, and
 an older document often matches a question best ("Kuka on hyvinvointialuejohtaja tällä
@@ -8,6 +9,10 @@ candidates that score nearly as well as the best one (the same bar a second sour
 clear in the composed answer) or speak of the same thing (name the question's focus nouns
 and places as fully), the best of the newest dated document goes first. Questions asking
 why or how are not moved: a reason holds as written, whatever came later.
+
+A question about a past time ("Kuka oli aluehallituksen puheenjohtaja vuonna 2022?") is the
+mirror case: a later document tells how things stand later (the next chair), so among the same
+candidates the best one whose document was written in the asked years goes first.
 """
 
 from __future__ import annotations
@@ -35,19 +40,43 @@ _NOT_NOW = re.compile(
     r"(?:yhä|vielä|entistä)\s+\w+m(?:pi|p[aä]{2}|m[aä]n|min|m[aä]t|m[aä]ksi))\b",
     re.IGNORECASE,
 )
-# "vuoden 2022 puitesopimus" names a thing by its year; "vuoden 2022 ajan" is a time
-_NAMING_YEAR = re.compile(
-    r"\bvuoden\s+(?:19|20)\d\d\s+(?!aja|aika|alu|alk|lop|jälk|puol)\w", re.IGNORECASE
+_YEAR = r"(?:19|20)\d\d"
+# years that name a thing, not the time asked about: "vuoden 2022 puitesopimus" (but
+# "vuoden 2022 ajan" is a time), "vuonna 2022 hyväksytty / 14.6.2022 hyväksymä strategia" (a
+# participle follows), "suunnitelma vuosille 2022–2025", a law's number "1386/2010", a name
+# "Keski-Suomi 2020 -uudistus"
+_NAMING_YEARS = re.compile(
+    rf"\bvuoden\s+{_YEAR}\s+(?!aja|aika|alu|alk|lop|jälk|puol)\w"
+    rf"|(?<!\d){_YEAR}\s+(?:\w+n\s+)?\w+(?:tt?[uy]\w{{0,3}}|n[uy]t|neet|neen|m[aä]n?)\b"
+    rf"|\b(?:vuosille|vuodelle|vuosiksi|vuosien|kaudelle|kauden)\s+{_YEAR}(?:\s*[–-]\s*{_YEAR})?"
+    rf"|/{_YEAR}\b|\b{_YEAR}\s?-\s?[a-zåäö]",
+    re.IGNORECASE,
 )
+# "ennen vuotta 2023": the last year before it
+_BEFORE_YEAR = re.compile(rf"\bennen\s+vuotta\s+({_YEAR})\b", re.IGNORECASE)
+
+
+def _times(question: str) -> str:
+    """``question`` with the years that name a thing blanked: the years left are times."""
+    return _NAMING_YEARS.sub(" ", question)
 
 
 def asks_now(question: str) -> bool:
     """True when ``question`` asks how things stand now: a word of the present and no year
     of a time ("vielä vuonna 2022" asks about 2022; "onko vuoden 2022 sopimus vielä
     voimassa" about now)."""
-    if YEAR_RE.search(_NAMING_YEAR.sub(" ", question)):
+    if YEAR_RE.search(_times(question)):
         return False
     return bool(_NOW.search(_NOT_NOW.sub(" ", question)))
+
+
+def asked_years(question: str) -> tuple[int, int] | None:
+    """The years a question about a given time asks about, first and last ("vuonna 2022"
+    → (2022, 2022), "vuosina 2021–2022" → (2021, 2022), "ennen vuotta 2023" → (2022, 2022));
+    None when it names no year of a time ("vuonna 2022 hyväksytty puitesopimus")."""
+    text = _BEFORE_YEAR.sub(lambda m: str(int(m.group(1)) - 1), question)
+    years = [int(y) for y in YEAR_RE.findall(_times(text))]
+    return (min(years), max(years)) if years else None
 
 
 def newest_first(
@@ -62,9 +91,53 @@ def newest_first(
     scores at least ``ratio`` of the best candidate or (with ``coverage``, each candidate's
     (focus, places) shares) speaks of the same thing (:func:`same_thing`). ``dates`` are ISO
     dates ("" unknown, "2022" a year); the best candidate of an undated document stays first."""
+    near = _near(order, scores, dates, ratio, coverage)
+    if not near:
+        return list(order)
+    newest = max(near, key=dates.__getitem__)  # the first, i.e. best, of ties
+    if not _newer(dates[newest], dates[order[0]]):
+        return list(order)
+    return [newest, *(i for i in order if i != newest)]
+
+
+def contemporary_first(
+    order: Sequence[int],
+    scores: Sequence[float],
+    dates: Sequence[str],
+    ratio: float,
+    years: tuple[int, int],
+    coverage: Sequence[tuple[float, float]] = (),
+) -> list[int]:
+    """``order`` with the best candidate of a document written in the asked ``years``
+    (first, last) moved to the front, when the best candidate's document was written at
+    another time and, as in :func:`newest_first`, it is nearly as good or speaks of the
+    same thing. A document of another time tells of its own time or looks back on the
+    asked one; one written then tells how things stood."""
+    near = _near(order, scores, dates, ratio, coverage)
+
+    def then(i: int) -> bool:
+        return years[0] <= int(dates[i][:4]) <= years[1]
+
+    if not near or then(order[0]):
+        return list(order)
+    found = next((i for i in near if then(i)), None)
+    if found is None:
+        return list(order)
+    return [found, *(i for i in order if i != found)]
+
+
+def _near(
+    order: Sequence[int],
+    scores: Sequence[float],
+    dates: Sequence[str],
+    ratio: float,
+    coverage: Sequence[tuple[float, float]],
+) -> list[int]:
+    """The dated candidates that may stand in for the best one (best first): those scoring
+    at least ``ratio`` of it or speaking of the same thing; [] when the best is undated."""
     best = order[0]
     if not dates[best]:
-        return list(order)
+        return []
     top = float(scores[best])
 
     def close(i: int) -> bool:
@@ -72,11 +145,7 @@ def newest_first(
             return True
         return bool(coverage) and same_thing(coverage[i], coverage[best])
 
-    near = [i for i in order if dates[i] and close(i)]
-    newest = max(near, key=dates.__getitem__, default=best)  # the first, i.e. best, of ties
-    if not _newer(dates[newest], dates[best]):
-        return list(order)
-    return [newest, *(i for i in order if i != newest)]
+    return [i for i in order if dates[i] and close(i)]
 
 
 def same_thing(candidate: tuple[float, float], best: tuple[float, float]) -> bool:
@@ -102,4 +171,11 @@ def document_dates(passages: Sequence[Passage]) -> Mapping[str, str]:
     return {p.doc_id: p.date or "" for p in passages}
 
 
-__all__ = ["asks_now", "document_dates", "newest_first", "same_thing"]
+__all__ = [
+    "asked_years",
+    "asks_now",
+    "contemporary_first",
+    "document_dates",
+    "newest_first",
+    "same_thing",
+]
