@@ -54,6 +54,14 @@ _NAMING_YEARS = re.compile(
 )
 # "ennen vuotta 2023": the last year before it
 _BEFORE_YEAR = re.compile(rf"\bennen\s+vuotta\s+({_YEAR})\b", re.IGNORECASE)
+# a year said as a time: "vuonna 2022", "vuosina 2021–2022", "syksyllä 2022", "1.3.2022" (a
+# bare year after a noun names the thing: "palveluverkkosuunnitelma 2026–2030")
+_TIME_YEARS = re.compile(
+    rf"\b(?:vuonna|vuosina|vuoden|vuodenvaihteessa|(?:alku|loppu)vuo(?:nna|desta)|"
+    rf"\w*(?:syksyllä|keväällä|kesällä|talvella|kaudella|kuussa)|\d{{1,2}}\.\s?\d{{1,2}}\.)"
+    rf"\s*({_YEAR})(?:\s*[–-]\s*({_YEAR}))?",
+    re.IGNORECASE,
+)
 
 
 def _times(question: str) -> str:
@@ -73,9 +81,10 @@ def asks_now(question: str) -> bool:
 def asked_years(question: str) -> tuple[int, int] | None:
     """The years a question about a given time asks about, first and last ("vuonna 2022"
     → (2022, 2022), "vuosina 2021–2022" → (2021, 2022), "ennen vuotta 2023" → (2022, 2022));
-    None when it names no year of a time ("vuonna 2022 hyväksytty puitesopimus")."""
-    text = _BEFORE_YEAR.sub(lambda m: str(int(m.group(1)) - 1), question)
-    years = [int(y) for y in YEAR_RE.findall(_times(text))]
+    None when it says no year as a time ("vuonna 2022 hyväksytty puitesopimus", "suunnitelma
+    2026–2030")."""
+    text = _BEFORE_YEAR.sub(lambda m: f"vuonna {int(m.group(1)) - 1}", question)
+    years = [int(y) for m in _TIME_YEARS.finditer(_times(text)) for y in m.groups() if y]
     return (min(years), max(years)) if years else None
 
 
