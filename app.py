@@ -19,7 +19,8 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -336,8 +337,38 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
     """
     settings: Settings = assistant.settings
     store = feedback or FeedbackStore(settings.feedback_path)
-    admin_enabled = bool(settings.admin_user and settings.admin_password)
-    guard = LoginGuard()
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(
+            f"# {TITLE}\nKysy suomeksi Keski-Suomen kuntien, Keski-Suomen liiton ja "
+            "hyvinvointialueen yhteistyöstä. Jokainen vastaus viittaa lähteeseensä [n]; "
+            "napsauta viitettä nähdäksesi lainatun virkkeen."
+        )
+        with gr.Tabs() as tabs:
+            with gr.Tab("Keskustelu", id="keskustelu"):
+                chat_sources = _chat_tab(assistant, store)
+            with gr.Tab("Asiakirjat", id="asiakirjat"):
+                documents = _documents_tab(assistant)
+            with gr.Tab("Vastuut ja yhteystiedot", id="vastuut"):
+                register_sources = _register_tab(assistant, demo)
+            if settings.admin_user and settings.admin_password:
+                with gr.Tab("Ylläpito", id="yllapito"):
+                    _admin_tab(assistant, documents)
+        # a source card, in the chat or the register, opens its document at the quote
+        for cards in (chat_sources, register_sources):
+            cards.click(
+                documents.open_from_card, None, [tabs, documents.view], api_visibility="private"
+            )
+        gr.api(_ask_api(assistant), api_name="ask")
+        gr.api(_feedback_api(store), api_name="feedback")
+
+    demo.queue(default_concurrency_limit=settings.concurrency)
+    return demo
+
+
+def _chat_tab(assistant: Assistant, store: FeedbackStore) -> gr.HTML:
+    """The chat tab: questions, streamed answers, example questions, feedback; returns the
+    sources panel (its cards open documents)."""
+    session = gr.State(_new_session())
 
     def chunk_texts(answer: Answer) -> dict[str, str]:
         texts = {p.chunk_id: p.text for p in answer.passages}
@@ -348,8 +379,6 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
                 except Exception:  # a missing chunk only loses the context around a quote
                     logger.warning("chunk %s not found for a source card", c.chunk_id)
         return texts
-
-    # -- chat -------------------------------------------------------------------------
 
     def respond(
         question: str, chat: list[dict[str, Any]], session: dict[str, Any]
@@ -450,7 +479,81 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             logger.exception("storing feedback failed")
             return "Palautteen tallennus epäonnistui. Yritä uudelleen.", comment
 
-    # -- documents --------------------------------------------------------------------
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label="Keskustelu",
+                height=480,
+                elem_id="keskustelu",
+                placeholder="Kysy jotain aineistosta – esimerkiksi alla olevilla kysymyksillä.",
+                buttons=["copy"],
+            )
+            question = gr.Textbox(
+                label="Kysymys",
+                placeholder="Kirjoita kysymyksesi suomeksi ja paina Enter…",
+                elem_id="kysymys",
+                max_lines=6,
+            )
+            with gr.Row():
+                ask_button = gr.Button("Kysy", variant="primary", elem_id="kysy")
+                clear_button = gr.Button("Tyhjennä keskustelu", elem_id="tyhjenna")
+            gr.Markdown("**Esimerkkikysymyksiä asukkaille**")
+            with gr.Row():
+                resident_buttons = [
+                    gr.Button(q, size="sm", elem_classes=["esimerkki"]) for q in RESIDENT_EXAMPLES
+                ]
+            gr.Markdown("**Esimerkkikysymyksiä viranhaltijoille**")
+            with gr.Row():
+                official_buttons = [
+                    gr.Button(q, size="sm", elem_classes=["esimerkki"]) for q in OFFICIAL_EXAMPLES
+                ]
+            with gr.Accordion("Anna palautetta viimeisimmästä vastauksesta", open=False):
+                comment = gr.Textbox(
+                    label="Kommentti (vapaaehtoinen)",
+                    placeholder="Mikä vastauksessa oli hyvää tai pielessä?",
+                    elem_id="kommentti",
+                )
+                with gr.Row():
+                    up_button = gr.Button("👍 Hyödyllinen", elem_id="peukku-ylos")
+                    down_button = gr.Button("👎 Ei hyödyllinen", elem_id="peukku-alas")
+                feedback_status = gr.Markdown(elem_id="palaute-tila")
+        with gr.Column(scale=2):
+            gr.Markdown("### Lähteet")
+            sources = gr.HTML(render_panel([]), elem_id="lahteet", js_on_load=SOURCES_JS)
+
+    outputs = [chatbot, sources, session, question]
+    question.submit(respond, [question, chatbot, session], outputs, api_visibility="private")
+    ask_button.click(respond, [question, chatbot, session], outputs, api_visibility="private")
+    for button in [*resident_buttons, *official_buttons]:
+        button.click(lambda q: q, button, question, queue=False, api_visibility="private").then(
+            respond, [question, chatbot, session], outputs, api_visibility="private"
+        )
+    clear_button.click(clear, None, outputs, queue=False, api_visibility="private")
+    up_button.click(
+        rate_latest(1), [session, comment], [feedback_status, comment], api_visibility="private"
+    )
+    down_button.click(
+        rate_latest(-1),
+        [session, comment],
+        [feedback_status, comment],
+        api_visibility="private",
+    )
+    chatbot.like(on_like, [session, comment], [feedback_status, comment], api_visibility="private")
+    return sources
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """What the other tabs need of the documents tab."""
+
+    table: gr.Dataframe  # the indexed documents
+    rows: Callable[[], list[list[Any]]]  # its rows, read anew (after a re-index)
+    view: gr.HTML  # the open document
+    open_from_card: Callable[[gr.EventData], tuple[Any, str]]  # → (selected tab, document)
+
+
+def _documents_tab(assistant: Assistant) -> _Documents:
+    """The documents tab: every indexed document with its metadata, and its cleaned text."""
 
     def document_rows() -> list[list[Any]]:
         return [
@@ -501,7 +604,28 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             )
         return gr.Tabs(selected="asiakirjat"), html_doc
 
-    # -- register ("Vastuut ja yhteystiedot") --------------------------------------------
+    gr.Markdown("Valitse asiakirja taulukosta nähdäksesi sen puhdistetun tekstin.")
+    documents = gr.Dataframe(
+        value=document_rows(),
+        headers=["Otsikko", "Julkaisija", "Päivämäärä", "Tyyppi", "Paloja", "Tunniste"],
+        interactive=False,
+        wrap=True,
+        column_widths=["38%", "18%", "11%", "10%", "7%", "16%"],
+        elem_id="asiakirjat-taulukko",
+        label="Hakemiston asiakirjat",
+    )
+    document_view = gr.HTML(
+        "<p class='meta'>Ei valittua asiakirjaa.</p>",
+        elem_id="asiakirja",
+        js_on_load=DOCUMENT_JS,
+    )
+    documents.select(on_document_select, None, document_view, api_visibility="private")
+    return _Documents(documents, document_rows, document_view, open_from_card)
+
+
+def _register_tab(assistant: Assistant, demo: gr.Blocks) -> gr.HTML:
+    """The register tab ("Vastuut ja yhteystiedot"): its rows filtered by actor and day, each
+    row's source on a click; returns that source's card (it opens the document)."""
 
     def register_tables(actor: str, on_text: str) -> tuple[Any, ...]:
         """Filtered register rows as four tables, plus the rows themselves for row clicks."""
@@ -585,7 +709,90 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
 
         return handler
 
-    # -- admin ------------------------------------------------------------------------
+    register_rows = gr.State({})
+    gr.Markdown(
+        "Kuka vastaa mistäkin ja milloin: asiakirjoista poimitut vastuut, roolit, "
+        "yhteystiedot ja tapahtumat. Jokainen rivi perustuu lainaukseen."
+    )
+    with gr.Row():
+        actor_filter = gr.Textbox(label="Toimija tai henkilö", placeholder="esim. hyvinvointialue")
+        on_filter = gr.Textbox(
+            label="Voimassa päivänä (VVVV-KK-PP)",
+            placeholder="esim. 2023-01-01",
+            elem_id="rekisteri-paiva",
+        )
+        register_button = gr.Button("Suodata", variant="primary")
+    register_info = gr.HTML()
+    responsibilities_table = gr.Dataframe(
+        headers=["#", "Toimija", "Tehtävä", "Alkaen", "Päättyen", "Lähde"],
+        elem_id="vastuut-taulukko",
+        interactive=False,
+        wrap=True,
+        label="Vastuut",
+        column_widths=["4%", "18%", "22%", "9%", "9%", "38%"],
+    )
+    roles_table = gr.Dataframe(
+        headers=["#", "Henkilö", "Rooli", "Organisaatio", "Lähde"],
+        interactive=False,
+        wrap=True,
+        label="Roolit",
+        column_widths=["4%", "16%", "16%", "20%", "44%"],
+    )
+    contacts_table = gr.Dataframe(
+        headers=["#", "Henkilö", "Puhelin", "Sähköposti", "Lähde"],
+        interactive=False,
+        wrap=True,
+        label="Yhteystiedot",
+        column_widths=["4%", "16%", "14%", "20%", "46%"],
+    )
+    events_table = gr.Dataframe(
+        headers=["#", "Päivämäärä", "Tapahtuma", "Lähde"],
+        interactive=False,
+        wrap=True,
+        label="Aikajana",
+        column_widths=["4%", "10%", "36%", "50%"],
+    )
+    register_source_view = gr.HTML(elem_id="rekisteri-lahde", js_on_load=SOURCES_JS)
+
+    register_outputs = [
+        responsibilities_table,
+        roles_table,
+        contacts_table,
+        events_table,
+        register_rows,
+        register_info,
+    ]
+    for trigger in (register_button.click, actor_filter.submit, on_filter.submit):
+        trigger(
+            register_tables,
+            [actor_filter, on_filter],
+            register_outputs,
+            api_visibility="private",
+        )
+    demo.load(
+        register_tables, [actor_filter, on_filter], register_outputs, api_visibility="private"
+    )
+    for table, kind in (
+        (responsibilities_table, "responsibilities"),
+        (roles_table, "roles"),
+        (contacts_table, "contacts"),
+        (events_table, "events"),
+    ):
+        table.select(
+            register_source(kind),
+            [register_rows],
+            register_source_view,
+            api_visibility="private",
+        )
+    return register_source_view
+
+
+def _admin_tab(assistant: Assistant, documents: _Documents) -> None:
+    """The admin tab: a rate-limited login, uploads, metadata corrections written to
+    sources.toml, and a re-index that refreshes the documents table."""
+    settings = assistant.settings
+    admin_enabled = bool(settings.admin_user and settings.admin_password)
+    guard = LoginGuard()
 
     def login(
         user: str, password: str, admin: dict[str, bool], request: gr.Request
@@ -707,9 +914,76 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
             f"ennallaan {result.unchanged}; paloja yhteensä {result.chunks}."
         ]
         lines.extend(f"- ⚠️ {p}" for p in result.problems)
-        return "\n".join(lines), document_rows()
+        return "\n".join(lines), documents.rows()
 
-    # -- API --------------------------------------------------------------------------
+    admin_state = gr.State({"ok": False})
+    with gr.Column(visible=True) as login_box:
+        gr.Markdown("Ylläpito on vain viranhaltijoille. Kirjaudu sisään.")
+        admin_user = gr.Textbox(label="Käyttäjätunnus", elem_id="admin-tunnus")
+        admin_password = gr.Textbox(label="Salasana", type="password", elem_id="admin-salasana")
+        login_button = gr.Button("Kirjaudu", variant="primary")
+    login_status = gr.Markdown()
+    with gr.Column(visible=False) as admin_box:
+        upload_file = gr.File(
+            label="Lisää asiakirja (" + ", ".join(sorted(SUPPORTED_SUFFIXES)) + ")",
+            file_types=sorted(SUPPORTED_SUFFIXES),
+            type="filepath",
+            elem_id="lataa-asiakirja",
+        )
+        upload_button = gr.Button("Tallenna aineistoon")
+        upload_status = gr.Markdown()
+        gr.Markdown(
+            "**Asiakirjan tiedot.** Kentissä on tekstistä luettu ehdotus (tai "
+            "sources.toml-tiedoston tieto). Tarkista ja korjaa ne ja tallenna "
+            "ennen hakemiston päivitystä; tallentamattomat tiedot luetaan "
+            "tekstistä kuten ennenkin."
+        )
+        meta_doc = gr.Dropdown(
+            choices=corpus_ids(), value=None, label="Asiakirja", elem_id="meta-doc"
+        )
+        meta_fields = [
+            gr.Textbox(label=LABELS[key], elem_id=f"meta-{key}", placeholder=HINTS[key])
+            for key in EDITABLE_KEYS
+        ]
+        meta_note = gr.Markdown()
+        meta_button = gr.Button("Tallenna tiedot")
+        meta_status = gr.Markdown()
+        reindex_button = gr.Button("Päivitä hakemisto", variant="primary")
+        reindex_status = gr.Markdown()
+        logout_button = gr.Button("Kirjaudu ulos", size="sm")
+
+    login_button.click(
+        login,
+        [admin_user, admin_password, admin_state],
+        [login_box, admin_box, login_status, admin_state],
+        api_visibility="private",
+    )
+    logout_button.click(
+        logout,
+        None,
+        [login_box, admin_box, login_status, admin_state],
+        api_visibility="private",
+    )
+    upload_button.click(
+        upload,
+        [upload_file, admin_state],
+        [upload_status, meta_doc, *meta_fields, meta_note],
+        api_visibility="private",
+    )
+    meta_doc.change(metadata_fields, meta_doc, [*meta_fields, meta_note], api_visibility="private")
+    meta_button.click(
+        save_metadata,
+        [admin_state, meta_doc, *meta_fields],
+        meta_status,
+        api_visibility="private",
+    )
+    reindex_button.click(
+        reindex, [admin_state], [reindex_status, documents.table], api_visibility="private"
+    )
+
+
+def _ask_api(assistant: Assistant) -> Callable[[str, str], dict[str, Any]]:
+    """The /ask endpoint's function."""
 
     def ask_api(question: str, history: str = "[]") -> dict[str, Any]:
         """Answer one question; ``history`` is a JSON list of {role, content}; returns the
@@ -723,6 +997,12 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         except Exception as exc:
             logger.exception("API answering failed")
             raise gr.Error(ERROR_TEXT) from exc
+
+    return ask_api
+
+
+def _feedback_api(store: FeedbackStore) -> Callable[..., dict[str, Any]]:
+    """The /feedback endpoint's function."""
 
     def feedback_api(
         question: str, answer: str, rating: str, comment: str = "", history: str = "[]"
@@ -752,258 +1032,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         )
         return {"stored": True, "id": record_id}
 
-    # -- layout -----------------------------------------------------------------------
-
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        session = gr.State(_new_session())
-        gr.Markdown(
-            f"# {TITLE}\nKysy suomeksi Keski-Suomen kuntien, Keski-Suomen liiton ja "
-            "hyvinvointialueen yhteistyöstä. Jokainen vastaus viittaa lähteeseensä [n]; "
-            "napsauta viitettä nähdäksesi lainatun virkkeen."
-        )
-        with gr.Tabs() as tabs:
-            with gr.Tab("Keskustelu", id="keskustelu"):
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(
-                            label="Keskustelu",
-                            height=480,
-                            elem_id="keskustelu",
-                            placeholder="Kysy jotain aineistosta – esimerkiksi alla olevilla "
-                            "kysymyksillä.",
-                            buttons=["copy"],
-                        )
-                        question = gr.Textbox(
-                            label="Kysymys",
-                            placeholder="Kirjoita kysymyksesi suomeksi ja paina Enter…",
-                            elem_id="kysymys",
-                            max_lines=6,
-                        )
-                        with gr.Row():
-                            ask_button = gr.Button("Kysy", variant="primary", elem_id="kysy")
-                            clear_button = gr.Button("Tyhjennä keskustelu", elem_id="tyhjenna")
-                        gr.Markdown("**Esimerkkikysymyksiä asukkaille**")
-                        with gr.Row():
-                            resident_buttons = [
-                                gr.Button(q, size="sm", elem_classes=["esimerkki"])
-                                for q in RESIDENT_EXAMPLES
-                            ]
-                        gr.Markdown("**Esimerkkikysymyksiä viranhaltijoille**")
-                        with gr.Row():
-                            official_buttons = [
-                                gr.Button(q, size="sm", elem_classes=["esimerkki"])
-                                for q in OFFICIAL_EXAMPLES
-                            ]
-                        with gr.Accordion(
-                            "Anna palautetta viimeisimmästä vastauksesta", open=False
-                        ):
-                            comment = gr.Textbox(
-                                label="Kommentti (vapaaehtoinen)",
-                                placeholder="Mikä vastauksessa oli hyvää tai pielessä?",
-                                elem_id="kommentti",
-                            )
-                            with gr.Row():
-                                up_button = gr.Button("👍 Hyödyllinen", elem_id="peukku-ylos")
-                                down_button = gr.Button("👎 Ei hyödyllinen", elem_id="peukku-alas")
-                            feedback_status = gr.Markdown(elem_id="palaute-tila")
-                    with gr.Column(scale=2):
-                        gr.Markdown("### Lähteet")
-                        sources = gr.HTML(
-                            render_panel([]), elem_id="lahteet", js_on_load=SOURCES_JS
-                        )
-            with gr.Tab("Asiakirjat", id="asiakirjat"):
-                gr.Markdown("Valitse asiakirja taulukosta nähdäksesi sen puhdistetun tekstin.")
-                documents = gr.Dataframe(
-                    value=document_rows(),
-                    headers=["Otsikko", "Julkaisija", "Päivämäärä", "Tyyppi", "Paloja", "Tunniste"],
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["38%", "18%", "11%", "10%", "7%", "16%"],
-                    elem_id="asiakirjat-taulukko",
-                    label="Hakemiston asiakirjat",
-                )
-                document_view = gr.HTML(
-                    "<p class='meta'>Ei valittua asiakirjaa.</p>",
-                    elem_id="asiakirja",
-                    js_on_load=DOCUMENT_JS,
-                )
-            with gr.Tab("Vastuut ja yhteystiedot", id="vastuut"):
-                register_rows = gr.State({})
-                gr.Markdown(
-                    "Kuka vastaa mistäkin ja milloin: asiakirjoista poimitut vastuut, roolit, "
-                    "yhteystiedot ja tapahtumat. Jokainen rivi perustuu lainaukseen."
-                )
-                with gr.Row():
-                    actor_filter = gr.Textbox(
-                        label="Toimija tai henkilö", placeholder="esim. hyvinvointialue"
-                    )
-                    on_filter = gr.Textbox(
-                        label="Voimassa päivänä (VVVV-KK-PP)", placeholder="esim. 2023-01-01"
-                    )
-                    register_button = gr.Button("Suodata", variant="primary")
-                register_info = gr.HTML()
-                responsibilities_table = gr.Dataframe(
-                    headers=["#", "Toimija", "Tehtävä", "Alkaen", "Päättyen", "Lähde"],
-                    interactive=False,
-                    wrap=True,
-                    label="Vastuut",
-                    column_widths=["4%", "18%", "22%", "9%", "9%", "38%"],
-                )
-                roles_table = gr.Dataframe(
-                    headers=["#", "Henkilö", "Rooli", "Organisaatio", "Lähde"],
-                    interactive=False,
-                    wrap=True,
-                    label="Roolit",
-                    column_widths=["4%", "16%", "16%", "20%", "44%"],
-                )
-                contacts_table = gr.Dataframe(
-                    headers=["#", "Henkilö", "Puhelin", "Sähköposti", "Lähde"],
-                    interactive=False,
-                    wrap=True,
-                    label="Yhteystiedot",
-                    column_widths=["4%", "16%", "14%", "20%", "46%"],
-                )
-                events_table = gr.Dataframe(
-                    headers=["#", "Päivämäärä", "Tapahtuma", "Lähde"],
-                    interactive=False,
-                    wrap=True,
-                    label="Aikajana",
-                    column_widths=["4%", "10%", "36%", "50%"],
-                )
-                register_source_view = gr.HTML(elem_id="rekisteri-lahde", js_on_load=SOURCES_JS)
-            if admin_enabled:
-                with gr.Tab("Ylläpito", id="yllapito"):
-                    admin_state = gr.State({"ok": False})
-                    with gr.Column(visible=True) as login_box:
-                        gr.Markdown("Ylläpito on vain viranhaltijoille. Kirjaudu sisään.")
-                        admin_user = gr.Textbox(label="Käyttäjätunnus", elem_id="admin-tunnus")
-                        admin_password = gr.Textbox(
-                            label="Salasana", type="password", elem_id="admin-salasana"
-                        )
-                        login_button = gr.Button("Kirjaudu", variant="primary")
-                    login_status = gr.Markdown()
-                    with gr.Column(visible=False) as admin_box:
-                        upload_file = gr.File(
-                            label="Lisää asiakirja (" + ", ".join(sorted(SUPPORTED_SUFFIXES)) + ")",
-                            file_types=sorted(SUPPORTED_SUFFIXES),
-                            type="filepath",
-                            elem_id="lataa-asiakirja",
-                        )
-                        upload_button = gr.Button("Tallenna aineistoon")
-                        upload_status = gr.Markdown()
-                        gr.Markdown(
-                            "**Asiakirjan tiedot.** Kentissä on tekstistä luettu ehdotus (tai "
-                            "sources.toml-tiedoston tieto). Tarkista ja korjaa ne ja tallenna "
-                            "ennen hakemiston päivitystä; tallentamattomat tiedot luetaan "
-                            "tekstistä kuten ennenkin."
-                        )
-                        meta_doc = gr.Dropdown(
-                            choices=corpus_ids(), value=None, label="Asiakirja", elem_id="meta-doc"
-                        )
-                        meta_fields = [
-                            gr.Textbox(
-                                label=LABELS[key], elem_id=f"meta-{key}", placeholder=HINTS[key]
-                            )
-                            for key in EDITABLE_KEYS
-                        ]
-                        meta_note = gr.Markdown()
-                        meta_button = gr.Button("Tallenna tiedot")
-                        meta_status = gr.Markdown()
-                        reindex_button = gr.Button("Päivitä hakemisto", variant="primary")
-                        reindex_status = gr.Markdown()
-                        logout_button = gr.Button("Kirjaudu ulos", size="sm")
-
-        outputs = [chatbot, sources, session, question]
-        question.submit(respond, [question, chatbot, session], outputs, api_visibility="private")
-        ask_button.click(respond, [question, chatbot, session], outputs, api_visibility="private")
-        for button in [*resident_buttons, *official_buttons]:
-            button.click(lambda q: q, button, question, queue=False, api_visibility="private").then(
-                respond, [question, chatbot, session], outputs, api_visibility="private"
-            )
-        clear_button.click(clear, None, outputs, queue=False, api_visibility="private")
-        up_button.click(
-            rate_latest(1), [session, comment], [feedback_status, comment], api_visibility="private"
-        )
-        down_button.click(
-            rate_latest(-1),
-            [session, comment],
-            [feedback_status, comment],
-            api_visibility="private",
-        )
-        chatbot.like(
-            on_like, [session, comment], [feedback_status, comment], api_visibility="private"
-        )
-        sources.click(open_from_card, None, [tabs, document_view], api_visibility="private")
-        documents.select(on_document_select, None, document_view, api_visibility="private")
-        if admin_enabled:
-            login_button.click(
-                login,
-                [admin_user, admin_password, admin_state],
-                [login_box, admin_box, login_status, admin_state],
-                api_visibility="private",
-            )
-            logout_button.click(
-                logout,
-                None,
-                [login_box, admin_box, login_status, admin_state],
-                api_visibility="private",
-            )
-            upload_button.click(
-                upload,
-                [upload_file, admin_state],
-                [upload_status, meta_doc, *meta_fields, meta_note],
-                api_visibility="private",
-            )
-            meta_doc.change(
-                metadata_fields, meta_doc, [*meta_fields, meta_note], api_visibility="private"
-            )
-            meta_button.click(
-                save_metadata,
-                [admin_state, meta_doc, *meta_fields],
-                meta_status,
-                api_visibility="private",
-            )
-            reindex_button.click(
-                reindex, [admin_state], [reindex_status, documents], api_visibility="private"
-            )
-        register_outputs = [
-            responsibilities_table,
-            roles_table,
-            contacts_table,
-            events_table,
-            register_rows,
-            register_info,
-        ]
-        for trigger in (register_button.click, actor_filter.submit, on_filter.submit):
-            trigger(
-                register_tables,
-                [actor_filter, on_filter],
-                register_outputs,
-                api_visibility="private",
-            )
-        demo.load(
-            register_tables, [actor_filter, on_filter], register_outputs, api_visibility="private"
-        )
-        for table, kind in (
-            (responsibilities_table, "responsibilities"),
-            (roles_table, "roles"),
-            (contacts_table, "contacts"),
-            (events_table, "events"),
-        ):
-            table.select(
-                register_source(kind),
-                [register_rows],
-                register_source_view,
-                api_visibility="private",
-            )
-        register_source_view.click(
-            open_from_card, None, [tabs, document_view], api_visibility="private"
-        )
-        gr.api(ask_api, api_name="ask")
-        gr.api(feedback_api, api_name="feedback")
-
-    demo.queue(default_concurrency_limit=settings.concurrency)
-    return demo
+    return feedback_api
 
 
 LABELS = {"title": "Otsikko", "date": "Päivämäärä", "publisher": "Julkaisija", "kind": "Laji"}
