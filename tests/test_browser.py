@@ -160,6 +160,36 @@ def _wait_for_log(app_server: AppServer, text: str, count: int) -> None:
     pytest.fail(f"the server never logged {text!r} {count} times")
 
 
+def test_a_register_row_on_a_day_opens_its_source_and_document(
+    browser_page: tuple[Any, list[str], list[str]],
+) -> None:
+    page, outside, dialogs = browser_page
+    page.get_by_role("tab", name="Vastuut ja yhteystiedot").click()
+    day = page.locator("#rekisteri-paiva textarea, #rekisteri-paiva input").first
+    day.fill("2022-06-01")
+    day.press("Enter")
+    # filtered by a day, the tables leave out the rows whose validity the text does not give
+    page.wait_for_selector("text=joiden voimassaoloa teksti ei kerro", timeout=30_000)
+    table = page.locator("#vastuut-taulukko")
+    # in force in mid-2022: the municipalities' services until the end of 2022, none of the
+    # county's from 2023
+    rows = [" ".join(r.split()) for r in table.get_by_role("row").all_inner_texts()[1:]]
+    assert rows
+    assert all(r.startswith(f"{i} kunnat") and "2022-12-31" in r for i, r in enumerate(rows))
+
+    table.get_by_role("row").nth(1).get_by_text("sosiaali- ja terveyspalvelut").first.click()
+    card = page.locator("#rekisteri-lahde article.lahde")
+    card.wait_for(timeout=30_000)
+    quote = " ".join(card.locator("mark").inner_text().split())
+    assert "kunnat" in quote
+    card.locator("button.avaa-asiakirja").click()
+    highlighted = page.locator("#asiakirja mark.lainaus")
+    highlighted.wait_for(timeout=30_000)
+    assert " ".join(highlighted.inner_text().split()) == quote
+    assert page.get_by_role("tab", name="Asiakirjat", selected=True).is_visible()
+    assert outside == [] and dialogs == []
+
+
 def test_admin_corrects_an_uploads_metadata_and_login_is_rate_limited(
     browser_page: tuple[Any, list[str], list[str]], app_server: AppServer, tmp_path: Path
 ) -> None:
@@ -209,6 +239,16 @@ def test_admin_corrects_an_uploads_metadata_and_login_is_rate_limited(
     page.get_by_role("button", name="Tallenna tiedot").click()
     page.wait_for_selector("text=ei kelpaa", timeout=30_000)
     assert sources.read_text("utf-8") == after
+
+    # re-indexed, the corrected title is the document's on the source cards of the chat
+    page.get_by_role("button", name="Päivitä hakemisto").click()
+    page.wait_for_selector("text=Hakemisto päivitetty", timeout=120_000)
+    page.get_by_role("tab", name="Keskustelu").click()
+    page.fill("#kysymys textarea", "Milloin aluehallitus hyväksyi yhteistyöryhmän kokoonpanon?")
+    page.keyboard.press("Enter")
+    corrected = page.locator("#lahteet strong", has_text="Aluehallitus hyväksyi yhteistyöryhmän")
+    corrected.first.wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Ylläpito").click()
 
     # five failed logins from this client, then a wait; the password is never logged
     page.get_by_role("button", name="Kirjaudu ulos").click()
