@@ -205,11 +205,14 @@ _REGISTER_HEADERS = {
 
 
 def _print_register_tables(rows: list[dict[str, Any]]) -> None:
-    """One plain-text table per row kind, with each row's source document."""
+    """One plain-text table per row kind, with each row's source document; the events as a
+    timeline, oldest first (as the register tab shows them)."""
     for kind, (title, cols) in _REGISTER_TABLES.items():
         part = [r for r in rows if r["kind"] == kind]
         if not part:
             continue
+        if kind == "events":
+            part.sort(key=lambda r: str(r["date"]))
         table = [[_REGISTER_HEADERS[c] for c in cols] + ["lähde"]]
         table += [[str(r[c] or "–") for c in cols] + [r["citation"]["doc_id"]] for r in part]
         widths = [min(60, max(len(row[i]) for row in table)) for i in range(len(table[0]))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -353,6 +354,9 @@ def test_cli_register_json_and_bad_date(
     assert main(["register", "--on", "2022-06-01"]) == 0
     out = capsys.readouterr().out
     assert "Voimassaolo ei tiedossa 1.6.2022" in out
+    timeline = out.split("Tapahtumat")[1].split("\n\n")[0]
+    days = re.findall(r"^(\d{4}-\d\d-\d\d)  ", timeline, re.MULTILINE)
+    assert len(days) > 1 and days == sorted(days), "the events print oldest first"
     assert main(["register", "--actor", "Kuntaliitto"]) == 0
     out = capsys.readouterr().out
     assert "Minna Karhunen" in out and "Roolit" in out
