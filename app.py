@@ -723,35 +723,19 @@ def _register_tab(assistant: Assistant, demo: gr.Blocks) -> gr.HTML:
         )
         register_button = gr.Button("Suodata", variant="primary")
     register_info = gr.HTML()
-    responsibilities_table = gr.Dataframe(
-        headers=["#", "Toimija", "Tehtävä", "Alkaen", "Päättyen", "Lähde"],
+    responsibilities_table = _rows_table(
+        "Vastuut",
+        ["Toimija", "Tehtävä", "Alkaen", "Päättyen"],
+        ["18%", "22%", "9%", "9%", "38%"],
         elem_id="vastuut-taulukko",
-        interactive=False,
-        wrap=True,
-        label="Vastuut",
-        column_widths=["4%", "18%", "22%", "9%", "9%", "38%"],
     )
-    roles_table = gr.Dataframe(
-        headers=["#", "Henkilö", "Rooli", "Organisaatio", "Lähde"],
-        interactive=False,
-        wrap=True,
-        label="Roolit",
-        column_widths=["4%", "16%", "16%", "20%", "44%"],
+    roles_table = _rows_table(
+        "Roolit", ["Henkilö", "Rooli", "Organisaatio"], ["16%", "16%", "20%", "44%"]
     )
-    contacts_table = gr.Dataframe(
-        headers=["#", "Henkilö", "Puhelin", "Sähköposti", "Lähde"],
-        interactive=False,
-        wrap=True,
-        label="Yhteystiedot",
-        column_widths=["4%", "16%", "14%", "20%", "46%"],
+    contacts_table = _rows_table(
+        "Yhteystiedot", ["Henkilö", "Puhelin", "Sähköposti"], ["16%", "14%", "20%", "46%"]
     )
-    events_table = gr.Dataframe(
-        headers=["#", "Päivämäärä", "Tapahtuma", "Lähde"],
-        interactive=False,
-        wrap=True,
-        label="Aikajana",
-        column_widths=["4%", "10%", "36%", "50%"],
-    )
+    events_table = _rows_table("Aikajana", ["Päivämäärä", "Tapahtuma"], ["10%", "36%", "50%"])
     register_source_view = gr.HTML(elem_id="rekisteri-lahde", js_on_load=SOURCES_JS)
 
     register_outputs = [
@@ -785,6 +769,21 @@ def _register_tab(assistant: Assistant, demo: gr.Blocks) -> gr.HTML:
             api_visibility="private",
         )
     return register_source_view
+
+
+def _rows_table(
+    label: str, columns: list[str], widths: list[str], elem_id: str | None = None
+) -> gr.Dataframe:
+    """One register table: a row number, ``columns``, then the quoted source (``widths``
+    for all but the number)."""
+    return gr.Dataframe(
+        headers=["#", *columns, "Lähde"],
+        interactive=False,
+        wrap=True,
+        label=label,
+        column_widths=["4%", *widths],
+        elem_id=elem_id,
+    )
 
 
 def _admin_tab(assistant: Assistant, documents: _Documents) -> None:
