@@ -100,8 +100,9 @@ class ExtractiveAnswerer:
         if band == "none":
             return Evidence([], band, confidence)
         as_of = ""
-        now = asks_now(asked or question)
-        years = None if now else asked_years(asked or question)
+        own_words = asked or question
+        now = asks_now(own_words)
+        years = None if now else asked_years(own_words)
         if now or years is not None:
             dated = document_dates(passages)
             dates = [dated.get(self.sentences.doc_id(c.row), "") for c in table.candidates]
