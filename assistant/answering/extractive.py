@@ -11,12 +11,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .candidates import SentenceIndex
-from .compose import OTHER_DOC_RATIO, picks, ranked
+from .compose import MAX_SENTENCES, OTHER_DOC_RATIO, picks, ranked
 from .features import FEATURES, Featurizer, Table, document_years
 from .model import DEFAULT_PATH, AnswerModel, ModelError
 from .nlp import NLP
 from .question import QuestionTerms, analyze
-from .recency import asked_years, asks_now, contemporary_first, document_dates, newest_first
+from .recency import (
+    asked_years,
+    asks_now,
+    asks_term,
+    contemporary_first,
+    document_dates,
+    newest_first,
+    states_term,
+    term_statement,
+)
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -124,4 +133,22 @@ class ExtractiveAnswerer:
             if now:
                 as_of = dates[order[0]]
         chosen = picks(table, scores, order, self.sentences, self.model.extra_ratio)
+        term = self._term(table, order[0]) if asks_term(own_words) else None
+        if term is not None and term not in chosen:
+            # the model did not choose it (it was not even a candidate, perhaps)
+            chosen = [term, *chosen][:MAX_SENTENCES]
+            band = "low"
         return Evidence(chosen, band, confidence, as_of)
+
+    def _term(self, table: Table, best: int) -> tuple[str, str] | None:
+        """(chunk id, quote) of the sentence of the best candidate's document that states
+        how long what was asked about holds, when the best sentence states no term."""
+        s = self.sentences
+        row = table.candidates[best].row
+        if states_term(s.text(row)):
+            return None
+        rows = [r for _, r in s.doc_order[s.doc_id(row)]]
+        q = table.question
+        focus = frozenset(lemma for noun, whose in q.focus for lemma in (noun, *whose))
+        found = term_statement([(s.text(r), s.parsed[r].lemmas) for r in rows], q.lemmas, focus)
+        return None if found is None else s.quote(rows[found])

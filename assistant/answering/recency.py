@@ -13,6 +13,11 @@ why or how are not moved: a reason holds as written, whatever came later.
 A question about a past time ("Kuka oli aluehallituksen puheenjohtaja vuonna 2022?") is the
 mirror case: a later document tells how things stand later (the next chair), so among the same
 candidates the best one whose document was written in the asked years goes first.
+
+A question about how long something holds ("Mihin asti puitesopimus on voimassa?", "Onko
+se vielä voimassa?") is answered by the sentence of the chosen document that states the
+term ("Sopimus on voimassa 31.12.2025 saakka."), when the best sentence states none: such a
+sentence rarely repeats what it is about, so it scores low or is not even retrieved.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .patterns import YEAR_RE
+from .patterns import DAY_RE, YEAR_RE
 
 if TYPE_CHECKING:
     from ..retrieve import Passage
@@ -63,6 +68,21 @@ _TIME_YEARS = re.compile(
     re.IGNORECASE,
 )
 
+# a question about how long something holds; "voimassa oleva X" asks about X, not its term
+_ASKS_TERM = re.compile(
+    r"\bmihin\s+(?:päivään\s+|vuoteen\s+)?(?:asti|saakka)\b|\bmiltä\s+ajalta\b|"
+    r"\bkuinka\s+(?:pitkään|kauan|pitkäksi\s+(?:aikaa|ajaksi))\b|\bkauanko\b|"
+    r"\bmilloin\b[^?]*\b(?:päätty|loppu|umpeutu)\w*|\bonko\b[^?]*\bvoimassa\b(?!\s+olev)",
+    re.IGNORECASE,
+)
+# the end of a term: "31.12.2025 saakka", "valtuustokauden loppuun", "päättyi", "toistaiseksi"
+# ("vuoden 2027 loppuun mennessä" is a deadline)
+_TERM_END = re.compile(
+    r"\b(?:asti|saakka|päätty\w*|loppuun(?!\s+mennessä)|loppu(?:u|i|vat)|umpeutu\w*|"
+    r"toistaiseksi)\b",
+    re.IGNORECASE,
+)
+
 
 def _times(question: str) -> str:
     """``question`` with the years that name a thing blanked: the years left are times."""
@@ -86,6 +106,50 @@ def asked_years(question: str) -> tuple[int, int] | None:
     text = _BEFORE_YEAR.sub(lambda m: f"vuonna {int(m.group(1)) - 1}", question)
     years = [int(y) for m in _TIME_YEARS.finditer(_times(text)) for y in m.groups() if y]
     return (min(years), max(years)) if years else None
+
+
+def asks_term(question: str) -> bool:
+    """True when ``question`` asks how long something holds or whether it still does."""
+    return bool(_ASKS_TERM.search(question))
+
+
+def states_term(sentence: str) -> bool:
+    """True when ``sentence`` states when something ends: an end word with a date or year
+    ("voimassa 31.12.2025 saakka", "päättyi vuonna 2022"), or "toistaiseksi"."""
+    if not _TERM_END.search(sentence):
+        return False
+    return bool(DAY_RE.search(sentence) or YEAR_RE.search(sentence)) or "toistaiseksi" in (
+        sentence.lower()
+    )
+
+
+def term_statement(
+    sentences: Sequence[tuple[str, frozenset[str]]],
+    question_lemmas: frozenset[str],
+    focus: frozenset[str],
+) -> int | None:
+    """Index of the sentence (text, lemmas) of a document that states a term, names a
+    ``focus`` lemma of the question (the noun asked about or whose it is) and shares the
+    most of its lemmas; a compound counts for its last part ("sopimus" for
+    "yhteistyösopimus"). The first of ties; None when no sentence qualifies."""
+    best, most = None, 0
+    for i, (text, lemmas) in enumerate(sentences):
+        if not states_term(text) or not any(_shares(f, lemmas) for f in focus):
+            continue
+        shared = sum(1 for lemma in question_lemmas if _shares(lemma, lemmas))
+        if shared > most:
+            best, most = i, shared
+    return best
+
+
+def _shares(lemma: str, lemmas: frozenset[str]) -> bool:
+    """The lemma is among ``lemmas``, or one ends in the other (compounds of 5+ letters)."""
+    if lemma in lemmas:
+        return True
+    return any(
+        min(len(lemma), len(other)) >= 5 and (lemma.endswith(other) or other.endswith(lemma))
+        for other in lemmas
+    )
 
 
 def newest_first(
@@ -183,8 +247,11 @@ def document_dates(passages: Sequence[Passage]) -> Mapping[str, str]:
 __all__ = [
     "asked_years",
     "asks_now",
+    "asks_term",
     "contemporary_first",
     "document_dates",
     "newest_first",
     "same_thing",
+    "states_term",
+    "term_statement",
 ]
