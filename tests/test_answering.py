@@ -18,9 +18,12 @@ from assistant.answering.question import focus_nouns, places
 from assistant.answering.recency import (
     asked_years,
     asks_now,
+    asks_term,
     contemporary_first,
     newest_first,
     same_thing,
+    states_term,
+    term_statement,
 )
 from assistant.lexical import stems
 from assistant.metadata import fi_date
@@ -353,6 +356,50 @@ def test_the_newest_document_goes_first_when_it_speaks_of_the_same_thing() -> No
     assert same_thing((0.5, 0.0), (0.5, 0.0))
 
 
+def test_questions_about_how_long_something_holds() -> None:
+    for question in (
+        "Mihin asti Pirkanmaan puitesopimus on voimassa?",
+        "Mihin päivään saakka lausuntoja sai antaa?",
+        "Kuinka pitkäksi aikaa sopimus tehtiin?",
+        "Miltä ajalta puitesopimus oli voimassa?",
+        "Milloin yhteistyösopimuksen kausi päättyy?",
+        "Onko vuoden 2022 puitesopimus vielä voimassa?",
+    ):
+        assert asks_term(question), question
+    for question in (
+        "Mitkä ovat voimassa olevan hyvinvointisuunnitelman painopisteet?",
+        "Mikä sopimus oli voimassa ennen sitä?",
+        "Milloin sopimus hyväksyttiin?",
+        "Mistä asti palvelu on ollut auki?",
+    ):
+        assert not asks_term(question), question
+
+
+def test_a_sentence_states_a_term_with_an_end_word_and_a_time() -> None:
+    assert states_term("Sopimus on voimassa 31.12.2025 saakka.")
+    assert states_term("Sopimus on voimassa valtuustokauden loppuun eli 31.5.2025 asti.")
+    assert states_term("Yhteistyöpöytäkirja on voimassa toistaiseksi.")
+    assert states_term("Edellinen kausi päättyi vuonna 2022.")
+    assert not states_term("Sopimus tuli voimaan 1.1.2026.")  # a start, not an end
+    assert not states_term("Sopimus on voimassa, kunnes osapuolet toisin sopivat.")  # no time
+    # a deadline is not a term
+    assert not states_term("Laitoshoidosta luovutaan vuoden 2027 loppuun mennessä.")
+
+
+def test_the_term_sentence_names_what_was_asked_about() -> None:
+    sentences = [
+        ("Hankkeen rahoitus on varmistettu 31.12.2024 asti.", frozenset({"hanke", "rahoitus"})),
+        ("Sopimus on voimassa 31.12.2025 saakka.", frozenset({"sopimus", "olla", "voimassa"})),
+        ("Sopimus tuli voimaan 1.1.2023.", frozenset({"sopimus", "tulla", "voima"})),
+    ]
+    question = frozenset({"puitesopimus", "olla", "voimassa", "pirkanmaa"})
+    # "sopimus" is the last part of "puitesopimus"
+    assert term_statement(sentences, question, frozenset({"puitesopimus"})) == 1
+    # no term sentence names the focus: nothing to offer
+    assert term_statement(sentences, question, frozenset({"strategia"})) is None
+    assert term_statement(sentences[2:], question, frozenset({"puitesopimus"})) is None
+
+
 def test_an_answer_about_now_says_the_date_of_its_document(assistant: Any) -> None:
     answer = assistant.ask("Kuka vastaa nykyään pelastustoimesta Keski-Suomessa?")
     assert not answer.abstained
@@ -360,3 +407,59 @@ def test_an_answer_about_now_says_the_date_of_its_document(assistant: Any) -> No
     assert first.date and answer.answer.endswith(AS_OF.format(date=fi_date(first.date)))
     then = assistant.ask("Kuka vastasi pelastustoimesta Keski-Suomessa vuonna 2021?")
     assert "päivättyyn asiakirjaan" not in then.answer
+
+
+AGREEMENT = """Lakeuden kuntien ja hyvinvointialueen yhteistyösopimus
+
+Lakeuden kunnat ja Lakeuden hyvinvointialue sopivat yhteistyön rakenteista ja \
+toimintatavoista. Sopimuksen tavoitteena on, että asukkaiden palvelut muodostavat kokonaisuuden \
+riippumatta siitä, kumpi osapuoli niistä vastaa.
+
+Yhteistyötä johtaa strateginen yhteistyöryhmä, johon kuuluvat kuntien johtajat ja \
+hyvinvointialueen johtaja. Ryhmä kokoontuu neljä kertaa vuodessa. Sen alla toimivat \
+teemakohtaiset työryhmät hyvinvoinnin edistämistä, lasten ja nuorten palveluja sekä \
+varautumista varten.
+
+Osapuolet raportoivat yhteistyön tuloksista valtuustoilleen kerran vuodessa. Raportissa \
+kerrotaan, miten yhdyspintojen palvelut ovat toimineet ja mitä on sovittu seuraavaksi vuodeksi.
+
+Sopimus on voimassa 31.12.2027 saakka, minkä jälkeen se päivitetään.
+"""
+
+
+def test_a_question_about_a_term_is_answered_with_the_term(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the model ranks first, the answer to a question about a term leads with the
+    sentence of that document that states it (as unsure: the model did not choose it)."""
+    from assistant import Assistant, Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "sopimus.txt").write_text(AGREEMENT, encoding="utf-8")
+    lakeus = Assistant.load(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    model = lakeus._extractive.model
+    assert model is not None
+    texts: list[str] = []
+    real_examine = lakeus._extractive.examine
+
+    def examine(*args: Any, **kwargs: Any) -> Any:
+        table = real_examine(*args, **kwargs)
+        texts[:] = [lakeus._extractive.sentences.text(c.row) for c in table.candidates]
+        return table
+
+    # the model prefers the title line, which names the agreement but states no term
+    monkeypatch.setattr(lakeus._extractive, "examine", examine)
+    monkeypatch.setattr(
+        model,
+        "score",
+        lambda x: np.array([0.9 if "yhteistyösopimus" in t else 0.01 for t in texts]),
+    )
+    answer = lakeus.ask("Mihin asti Lakeuden yhteistyösopimus on voimassa?")
+    assert answer.confidence == "low"
+    assert answer.citations[0].quote.startswith("Sopimus on voimassa 31.12.2027 saakka")
+    assert "Lakeuden kuntien ja hyvinvointialueen yhteistyösopimus" in answer.answer
+    # a question about something else in the same document keeps the model's choice
+    other = lakeus.ask("Mitä Lakeuden yhteistyösopimuksella tavoitellaan?")
+    assert other.citations[0].quote.startswith("Lakeuden kuntien")
+    assert "31.12.2027" not in other.answer
