@@ -147,7 +147,7 @@ class ExtractiveAnswerer:
         row = table.candidates[best].row
         if states_term(s.text(row)):
             return None
-        rows = [r for _, r in s.doc_order[s.doc_id(row)]]
+        rows = [r for _, r in s.doc_order[s.doc_id(row)] if states_term(s.text(r))]
         q = table.question
         focus = frozenset(lemma for noun, whose in q.focus for lemma in (noun, *whose))
         found = term_statement([(s.text(r), s.parsed[r].lemmas) for r in rows], q.lemmas, focus)
