@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .features import lemma_in
 from .patterns import DAY_RE, YEAR_RE
 
 if TYPE_CHECKING:
@@ -143,12 +144,10 @@ def term_statement(
 
 
 def _shares(lemma: str, lemmas: frozenset[str]) -> bool:
-    """The lemma is among ``lemmas``, or one ends in the other (compounds of 5+ letters)."""
-    if lemma in lemmas:
-        return True
-    return any(
-        min(len(lemma), len(other)) >= 5 and (lemma.endswith(other) or other.endswith(lemma))
-        for other in lemmas
+    """:func:`~.features.lemma_in` both ways: the lemma, a compound ending in it, or it a
+    compound ending in one of ``lemmas`` (both of 5+ letters)."""
+    return lemma_in(lemma, lemmas) or any(
+        len(other) >= 5 and lemma.endswith(other) for other in lemmas
     )
 
 
