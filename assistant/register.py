@@ -1537,6 +1537,24 @@ def _lookup(reg: Register, question: str, today: date) -> list[RegisterHit]:
     return hits
 
 
+def held_then(
+    hits: Sequence[RegisterHit], question: str, today: date | None = None
+) -> RegisterHit | None:
+    """The first of ``hits`` (from :meth:`Register.lookup`) that is a responsibility stating
+    its own period, when ``question`` names a time (a year, a day or now): what the register
+    knows held then. None when the question names no time or no such row matched."""
+    if _question_interval(unicodedata.normalize("NFC", question), today or date.today()) is None:
+        return None
+    return next(
+        (
+            hit
+            for hit in hits
+            if isinstance(hit.row, Responsibility) and (hit.row.valid_from or hit.row.valid_until)
+        ),
+        None,
+    )
+
+
 def _names_in(q: str, persons: Iterable[str]) -> set[str]:
     """Persons named in the question (all name words, any case ending)."""
     qs = [stem(w) for w in re.findall(r"[A-Za-zÀ-ÿ-]+", q.lower())]

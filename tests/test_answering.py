@@ -463,3 +463,41 @@ def test_a_question_about_a_term_is_answered_with_the_term(
     other = lakeus.ask("Mitä Lakeuden yhteistyösopimuksella tavoitellaan?")
     assert other.citations[0].quote.startswith("Lakeuden kuntien")
     assert "31.12.2027" not in other.answer
+
+
+TRANSFER = """Lakeuden sote-uudistus
+
+Sosiaali- ja terveyspalvelujen järjestämisvastuu siirtyi kunnilta hyvinvointialueelle 1.1.2023.
+
+Hyvinvointialueella on kolme sosiaali- ja terveyskeskusta ja yksi sairaala.
+
+Kuntien tehtäviksi jäivät muun muassa opetus, kulttuuri ja liikunta.
+"""
+
+
+def test_what_held_in_a_named_year_comes_from_the_register_when_the_model_finds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question asking who was responsible at a named time is answered (as unsure) with the
+    register's dated row when the model ranks no sentence high enough; without a time, or
+    asking for something other than who, it still abstains."""
+    from assistant import Assistant, Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "siirto.txt").write_text(TRANSFER, encoding="utf-8")
+    lakeus = Assistant.load(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    model = lakeus._extractive.model
+    assert model is not None
+    monkeypatch.setattr(model, "score", lambda x: np.zeros(len(x)))  # finds nothing
+    answer = lakeus.ask("Kuka vastasi sosiaali- ja terveyspalveluista vuonna 2022?")
+    assert answer.confidence == "low"
+    assert [c.quote for c in answer.citations] == [
+        "Sosiaali- ja terveyspalvelujen järjestämisvastuu siirtyi kunnilta hyvinvointialueelle "
+        "1.1.2023."
+    ]
+    assert lakeus.ask("Kuka vastaa sosiaali- ja terveyspalveluista?").confidence == "none"
+    assert (
+        lakeus.ask("Montako sosiaali- ja terveyskeskusta kunnilla oli vuonna 2022?").confidence
+        == "none"
+    )

@@ -27,6 +27,7 @@ from assistant.register import (
     build_register,
     document_key,
     extract_document,
+    held_then,
     rows_as_dicts,
     rows_from_json,
     rows_to_json,
@@ -174,6 +175,20 @@ def test_lookup_roles_contacts_and_strictness(corpus_register: Register) -> None
     assert corpus_register.lookup("Mikä on hyvinvointiohjelman kesto?") == []
     assert corpus_register.lookup("Kuka on Suomen presidentti?") == []
     assert corpus_register.lookup("Kuka vastaa kuun lentojen järjestämisestä?") == []
+
+
+def test_held_then_is_a_dated_responsibility_at_the_named_time(
+    corpus_register: Register,
+) -> None:
+    question = "Kuka vastasi pelastustoimesta 1.6.2022?"
+    held = held_then(corpus_register.lookup(question, today=TODAY), question, today=TODAY)
+    assert held is not None and isinstance(held.row, Responsibility)
+    assert held.row.actor == "kunnat" and held.row.valid_until == "2022-12-31"
+    # no time named, or a role asked: nothing is said to have held then
+    untimed = "Kuka vastaa pelastustoimesta?"
+    assert held_then(corpus_register.lookup(untimed, today=TODAY), untimed, today=TODAY) is None
+    role = "Kuka oli aluehallituksen puheenjohtaja vuonna 2023?"
+    assert held_then(corpus_register.lookup(role, today=TODAY), role, today=TODAY) is None
 
 
 def test_contact_at_form_is_normalised(corpus_register: Register) -> None:

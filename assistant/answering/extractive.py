@@ -28,6 +28,9 @@ from .recency import (
 )
 from .vocabulary import Vocabulary
 
+# the asked kinds of answer a responsibility's actor gives ("Kuka / Mikä taho vastasi …?")
+ACTOR_TYPES = frozenset({"person", "people", "municipality", "other"})
+
 if TYPE_CHECKING:
     from ..retrieve import Passage
     from ..store import LoadedIndex
@@ -93,20 +96,25 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         boosted: Sequence[tuple[str, str]] = (),
         asked: str = "",
+        held: tuple[str, str] | None = None,
     ) -> Evidence:
         """Choose the sentences that answer ``question``, with the confidence band.
         ``asked`` is the user's own words when ``question`` carries words of earlier turns:
-        only they say whether the question is about now."""
+        only they say whether the question is about now. ``held`` is the register's sentence
+        of a responsibility dated to hold at the time the question names: it answers (as
+        unsure) a question asking who when the model finds no answer."""
         if self.model is None:
             raise ModelError("Vastausmallia ei ole koulutettu: aja python -m evals.train (README).")
         table = self.examine(question, terms, query_vector, passages, boosted)
-        if not table.candidates:
-            return Evidence([], "none", 0.0)
-        scores = self.model.score(table.x)
-        order = ranked(table, scores)
-        confidence = self.model.confidence(float(scores[order[0]]))
-        band = self.model.band(confidence)
+        confidence, band = 0.0, "none"
+        if table.candidates:
+            scores = self.model.score(table.x)
+            order = ranked(table, scores)
+            confidence = self.model.confidence(float(scores[order[0]]))
+            band = self.model.band(confidence)
         if band == "none":
+            if held is not None and table.question.qtype in ACTOR_TYPES:
+                return Evidence([held], "low", confidence)
             return Evidence([], band, confidence)
         as_of = ""
         own_words = asked or question
