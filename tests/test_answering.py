@@ -427,19 +427,25 @@ Sopimus on voimassa 31.12.2027 saakka, minkä jälkeen se päivitetään.
 """
 
 
+def _one_document(tmp_path: Path, text: str) -> tuple[Any, AnswerModel]:
+    """An assistant over a corpus of one document, and its answer model (to patch)."""
+    from assistant import Assistant, Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "asiakirja.txt").write_text(text, encoding="utf-8")
+    assistant = Assistant.load(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    model = assistant._extractive.model
+    assert model is not None
+    return assistant, model
+
+
 def test_a_question_about_a_term_is_answered_with_the_term(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever the model ranks first, the answer to a question about a term leads with the
     sentence of that document that states it (as unsure: the model did not choose it)."""
-    from assistant import Assistant, Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "sopimus.txt").write_text(AGREEMENT, encoding="utf-8")
-    lakeus = Assistant.load(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
-    model = lakeus._extractive.model
-    assert model is not None
+    lakeus, model = _one_document(tmp_path, AGREEMENT)
     texts: list[str] = []
     real_examine = lakeus._extractive.examine
 
@@ -481,14 +487,7 @@ def test_what_held_in_a_named_year_comes_from_the_register_when_the_model_finds_
     """A question asking who was responsible at a named time is answered (as unsure) with the
     register's dated row when the model ranks no sentence high enough; without a time, or
     asking for something other than who, it still abstains."""
-    from assistant import Assistant, Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "siirto.txt").write_text(TRANSFER, encoding="utf-8")
-    lakeus = Assistant.load(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
-    model = lakeus._extractive.model
-    assert model is not None
+    lakeus, model = _one_document(tmp_path, TRANSFER)
     monkeypatch.setattr(model, "score", lambda x: np.zeros(len(x)))  # finds nothing
     answer = lakeus.ask("Kuka vastasi sosiaali- ja terveyspalveluista vuonna 2022?")
     assert answer.confidence == "low"
