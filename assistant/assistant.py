@@ -25,7 +25,7 @@ from .config import Settings
 from .embeddings import AnyEmbeddings, make_embeddings
 from .followup import Standalone, condense, split_questions
 from .metadata import fi_date
-from .register import Register, held_then
+from .register import Register, RegisterHit, held_then
 from .retrieve import Passage, Retriever
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,7 @@ class Assistant:
         (what ``python -m evals.train`` learns from)."""
         standalone = self._standalone(clean_question(question), _clean_history(history))
         passages, vector = self._retrieve(standalone, self.settings.top_k)
-        boosted, _ = self._register_evidence(standalone.text)
+        boosted = [_quote_of(hit) for hit in self.register.lookup(standalone.text)[:3]]
         passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in boosted])
         assert vector is not None or self.settings.retriever == "bm25"
         return self._extractive.examine(
@@ -257,23 +257,14 @@ class Assistant:
             for c in table.candidates
         ]
 
-    def _register_evidence(
-        self, question: str
-    ) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
-        """(chunk id, quote) of the register rows that match the question (the first three),
-        and of the row that held at the time the question names, if the register has one."""
-        hits = self.register.lookup(question)
-        held = held_then(hits, question)
-        return [(hit.row.citation.chunk_id, hit.row.citation.quote) for hit in hits[:3]], (
-            None if held is None else (held.row.citation.chunk_id, held.row.citation.quote)
-        )
-
     def _extract(
         self, standalone: Standalone, vector: np.ndarray | None, passages: list[Passage]
     ) -> tuple[str, tuple[Citation, ...], str, list[Passage]]:
         if vector is None:
             vector = self._embed(standalone.text)
-        boosted, held = self._register_evidence(standalone.text)
+        hits = self.register.lookup(standalone.text)
+        boosted = [_quote_of(hit) for hit in hits[:3]]
+        held = held_then(hits, standalone.text)
         passages = self._with_chunks(passages, [chunk_id for chunk_id, _ in boosted])
         parts = split_questions(standalone.text)
         evidence: list[Evidence] = []
@@ -283,7 +274,13 @@ class Assistant:
             )
             evidence.append(
                 self._extractive.select(
-                    standalone.text, terms, vector, passages, boosted, standalone.asked, held
+                    standalone.text,
+                    terms,
+                    vector,
+                    passages,
+                    boosted,
+                    standalone.asked,
+                    None if held is None else _quote_of(held),
                 )
             )
         else:
@@ -320,6 +317,11 @@ class Assistant:
             if c not in have and c in self._index.chunk_pos
         ]
         return [*passages, *extra]
+
+
+def _quote_of(hit: RegisterHit) -> tuple[str, str]:
+    """(chunk id, quote) of a register row: what the answerer cites it by."""
+    return hit.row.citation.chunk_id, hit.row.citation.quote
 
 
 def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:
