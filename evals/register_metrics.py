@@ -193,7 +193,7 @@ def details(register: Register, gold: list[dict[str, Any]]) -> dict[str, Any]:
             "responsibilities",
             "responsibility",
             responsibilities,
-            lambda r: (_actor_key(r.actor)[:2], _stems(r.task), r.valid_from, r.valid_until),
+            lambda r: (_actor_key(r.actor), _stems(r.task), r.valid_from, r.valid_until),
             _resp_match,
         ),
         ("roles", "role", roles, lambda r: (_name(r.person), _stems(r.role)), _role_match),
