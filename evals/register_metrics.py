@@ -32,13 +32,28 @@ from typing import Any, Protocol
 
 import Stemmer
 
-from assistant.register import SHARED_MARK, Contact, Register, Responsibility, Role, tasks_in
+from assistant.register import (
+    SHARED_MARK,
+    Contact,
+    Register,
+    Responsibility,
+    Role,
+    RowCitation,
+    tasks_in,
+)
 
 GOLD_PATH = Path(__file__).with_name("register_gold.jsonl")
 DEVDOCS_GOLD_PATH = Path(__file__).with_name("register_gold_devdocs.jsonl")
 # 12 documents of folds 6-9, annotated by another helper (session 28) and only ever measured
 # as totals, never read to change the extractor: the held-out register figure
 HELDOUT_GOLD_PATH = Path(__file__).with_name("register_gold_devdocs_heldout.jsonl")
+# A second annotator's rows for half of each file's documents (session 38), written from the
+# same instructions without seeing the first: how far two people agree under these matching
+# rules, i.e. what recall and precision a register can be expected to reach against one of them
+SECOND_GOLD_PATHS = {
+    DEVDOCS_GOLD_PATH: Path(__file__).with_name("register_gold_devdocs_b.jsonl"),
+    HELDOUT_GOLD_PATH: Path(__file__).with_name("register_gold_devdocs_heldout_b.jsonl"),
+}
 _STEMMER = Stemmer.Stemmer("finnish")
 _HEADS = {"kunta": "kunta", "kaupunki": "kunta", "hyvinvointialue": "hyvinvointialue"}
 
@@ -228,6 +243,38 @@ def details(register: Register, gold: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def as_register(gold: Iterable[dict[str, Any]]) -> Register:
+    """Gold rows as a register, so that one annotator's rows are scored against another's
+    exactly as the extractor's are."""
+    rows: list[Responsibility | Role | Contact] = []
+    for g in gold:
+        cit = RowCitation(g["doc_id"], "", g["sentence"], 0, len(g["sentence"]))
+        if g["kind"] == "responsibility":
+            span = (g["valid_from"], g["valid_until"])
+            rows.append(Responsibility(g["actor"], g["task"], *span, cit))
+        elif g["kind"] == "role":
+            rows.append(Role(g["person"], g["role"], g.get("organisation") or "", cit))
+        elif g["kind"] == "contact":
+            rows.append(Contact(g["person"], g.get("phone") or "", g.get("email") or "", cit))
+    return Register.from_rows(rows)
+
+
+def agreement(
+    first: list[dict[str, Any]], second: list[dict[str, Any]], extracted: Register
+) -> dict[str, dict[str, float]]:
+    """Precision and recall of the second annotator against the first, beside the extractor's
+    against each, on the documents the second annotated (the first's rows of other documents
+    do not count). The annotators' agreement is the ceiling of what the extractor's figures
+    can reach against one annotator."""
+    docs = {g["doc_id"] for g in second}
+    first = [g for g in first if g["doc_id"] in docs]
+    return {
+        "second annotator vs first": evaluate(as_register(second), first),
+        "extractor vs first": evaluate(extracted, first),
+        "extractor vs second": evaluate(extracted, second),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print the figures and the wrong and missed rows (``python -m evals.register_metrics``):
     the seed gold on the configured index, or with ``--devdocs`` the development documents'
@@ -246,14 +293,30 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="kehitysasiakirjojen jaksojen 6–9 rekisterikulta, jota ei käytetty kehittäessä",
     )
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="kahden merkitsijän yhtäpitävyys (--devdocs tai --heldout), rinnalla poimija",
+    )
     args = parser.parse_args(argv)
     if args.devdocs or args.heldout:
         from .devdocs import dev_assistant
 
         path = HELDOUT_GOLD_PATH if args.heldout else DEVDOCS_GOLD_PATH
         register, gold = dev_assistant().register, load_gold(path)
+    elif args.agreement:
+        parser.error("--agreement tarvitsee valinnan --devdocs tai --heldout")
     else:
         register, gold = Assistant.load().register, load_gold()
+    if args.agreement:
+        second = load_gold(SECOND_GOLD_PATHS[path])
+        print(f"{len({g['doc_id'] for g in second})} asiakirjaa kahdelta merkitsijältä")
+        for pair, figures in agreement(gold, second, register).items():
+            print(pair)
+            for k, v in figures.items():
+                if k != "register_quote_support":
+                    print(f"    {k:34s} {v:.3f}")
+        return
     d = details(register, gold)
     print(f"{len({g['doc_id'] for g in gold})} asiakirjaa, {len(gold)} kultariviä")
     for k, v in d.items():

@@ -36,7 +36,10 @@ from assistant.register import (
 from evals.register_metrics import (
     DEVDOCS_GOLD_PATH,
     HELDOUT_GOLD_PATH,
+    SECOND_GOLD_PATHS,
     _head,
+    agreement,
+    as_register,
     evaluate,
     load_gold,
 )
@@ -406,6 +409,48 @@ def test_development_register_gold_is_checkable(path: Path, other: Path) -> None
         assert " ".join(g["sentence"].split()) in texts[g["doc_id"]], g
         if g["kind"] == "responsibility":
             assert g["task"] in reg_mod._TASK_BY_NAME or "vocabulary" in g.get("note", ""), g
+
+
+@pytest.mark.parametrize("path", [DEVDOCS_GOLD_PATH, HELDOUT_GOLD_PATH])
+def test_second_annotation_covers_documents_of_the_first(path: Path) -> None:
+    """A second annotator's rows are about documents the first annotated, each quoting its
+    document verbatim, so that their agreement is measured on the same texts."""
+    from evals.devdocs import CORPUS as DEV_CORPUS
+
+    second = load_gold(SECOND_GOLD_PATHS[path])
+    docs = {g["doc_id"] for g in second}
+    assert len(docs) >= 5
+    assert docs <= {g["doc_id"] for g in load_gold(path)}
+    texts = {
+        d.doc_id: " ".join(d.text.split())
+        for d in load_corpus(DEV_CORPUS).documents
+        if d.doc_id in docs
+    }
+    for g in second:
+        assert " ".join(g["sentence"].split()) in texts[g["doc_id"]], g
+
+
+def test_agreement_scores_a_second_annotator_like_the_extractor() -> None:
+    """Rows equal to the first annotator's agree fully; one responsibility dated otherwise
+    counts as both a wrong and a missed row, and only the second's documents count."""
+    gold = load_gold(DEVDOCS_GOLD_PATH)
+    doc = "a2-aanekoski-kh-strateginen-yhteistyosopimus"
+    second = [dict(g) for g in gold if g["doc_id"] == doc]
+    responsibilities = [g for g in second if g["kind"] == "responsibility"]
+    n = len(responsibilities)
+    assert n >= 2
+    responsibilities[0]["valid_from"] = "1999-01-01"
+    figures = agreement(gold, second, as_register(gold))
+    people = figures["second annotator vs first"]
+    assert people["responsibilities_recall"] == pytest.approx((n - 1) / n, abs=1e-4)
+    assert people["responsibilities_precision"] == pytest.approx((n - 1) / n, abs=1e-4)
+    assert people["roles_recall"] == people["roles_precision"] == 1.0
+    # the first annotator's rows as the "extractor": all of the document's first rows found,
+    # while its rows of other documents are no part of the comparison
+    assert figures["extractor vs first"]["responsibilities_recall"] == 1.0
+    assert figures["extractor vs second"]["responsibilities_recall"] == pytest.approx(
+        (n - 1) / n, abs=1e-4
+    )
 
 
 @pytest.mark.parametrize(
