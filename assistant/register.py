@@ -595,7 +595,10 @@ _ROLE_HEADS = (
     "asiantuntija",
     "suunnittelija",
     "yhteyshenkilö",
+    "jäsen",
+    "ministeri",
 )
+_MEMBER_HEADS = frozenset({"jäsen"})  # "maakuntahallituksen jäsen": the genitive is the body
 _NOT_ROLES = frozenset({"johtaja"})  # bare "johtaja" is too vague to file without its unit
 
 
@@ -611,10 +614,33 @@ def _role_word(tok: _Tok, unit: str = "") -> str | None:
     return None
 
 
+# Endings of a role title named before the persons who hold it: plural essive and partitive
+# ("jäseninä", "varapuheenjohtajia") first, then singular essive and translative
+# ("puheenjohtajana", "hyvinvointialuejohtajaksi", "puheenjohtajakseen").
+_ROLE_ENDINGS = (
+    ("ina", True), ("inä", True), ("ia", True), ("iä", True), ("iksi", True),
+    ("na", False), ("nä", False), ("ksi", False), ("kseen", False),
+)  # fmt: skip
+
+
+def _role_as(tok: _Tok) -> tuple[str, bool] | None:
+    """(title, plural) when ``tok`` is a role title in the essive, translative or plural
+    partitive, the forms in which Finnish names a role before or after its holders
+    ("Jäseninä ovat …", "puheenjohtajana toimi …", "valittiin jäseneksi")."""
+    for ending, plural in _ROLE_ENDINGS:
+        if tok.low.endswith(ending) and len(tok.low) > len(ending) + 3:
+            base = tok.low[: -len(ending)]
+            for cand in (base, base + "a", base + "ä", base[:-1] if base.endswith("e") else ""):
+                role = _role_word(_as_tok(cand)) if cand else None
+                if role:
+                    return role, plural
+    return None
+
+
 def _title_modifier(toks: Sequence[_Tok], i: int) -> str:
     """A lower-case genitive before a bare role head that belongs to the title ("viestinnän
     yhteyshenkilö", "yhteiskuntasuhteiden päällikkö"): a bare head says too little alone."""
-    if i == 0 or toks[i].low not in _ROLE_HEADS:
+    if i == 0 or toks[i].low not in _ROLE_HEADS or toks[i].low in _MEMBER_HEADS:
         return ""
     prev = toks[i - 1]
     if prev.cap or not prev.low.endswith("n") or prev.low.endswith("nen") or _org_of(prev.low):
@@ -1099,6 +1125,9 @@ _SEGMENT_SPLIT = re.compile(r",\s+|\s+tai\s+|;\s+|\s+\|\s+")
 _SPEECH_VERBS = re.compile(r"(?:si|i|oo|ää|aa|ttaa|ttää)$")
 
 
+_PLACE_CASE = re.compile(r"(?:lta|ltä|sta|stä|ssa|ssä|lla|llä|lle)$")
+
+
 def _is_name_token(tok: _Tok) -> bool:
     return bool(_NAME_TOKEN.match(tok.text)) and _org_of(tok.low) is None and not _role_word(tok)
 
@@ -1111,6 +1140,8 @@ def _name_at(toks: Sequence[_Tok], i: int, text: str) -> tuple[str, int] | None:
             gap = text[toks[j - 1].end : toks[j].start]
             if gap.replace("\xa0", " ") != " ":
                 break
+        if j - i >= 2 and _PLACE_CASE.search(toks[j].low):
+            break  # "Kari Salokivi Saarijärveltä": where the person comes from
         j += 1
     # A capitalised genitive before an organisation word qualifies it ("Keski-Suomen
     # sairaanhoitopiiriltä"): it is not part of the name.
@@ -1130,14 +1161,15 @@ def _name_at(toks: Sequence[_Tok], i: int, text: str) -> tuple[str, int] | None:
         and not last.endswith("nen")
         and not _SPEECH_VERBS.search(nxt.low)
     ):
-        parts[-1] = last[:-1]  # genitive "Porrasmaan terveiset" → Porrasmaa
+        # genitive "Porrasmaan terveiset" → Porrasmaa, "Hokkasen mukaan" → Hokkanen
+        parts[-1] = last[:-3] + "nen" if last.endswith("sen") else last[:-1]
     return " ".join(parts), j
 
 
 def _org_phrase(toks: Sequence[_Tok], i: int) -> str:
     """The genitive organisation phrase ending right before token ``i`` (a role word)."""
     j = i - 1
-    if j < 0 or not toks[j].low.endswith("n"):
+    if j < 0 or not toks[j].low.endswith("n") or len(toks[j].low) < 4:  # "kun", "sen"
         return ""
     head = toks[j]
     found = _org_of(head.low)
@@ -1261,7 +1293,45 @@ def _people(sentence: str, context_org: str) -> list[_Entry]:
             cur.emails.extend(emails)
     for e in entries:
         e.roles = [(r, o or context_org) for r, o in e.roles]
+    _listed_roles(sentence, entries)
     return entries
+
+
+def _listed_roles(sentence: str, entries: list[_Entry]) -> None:
+    """Give persons the roles a sentence names in another case than the nominative: a plural
+    one to every person after it up to the next such role ("Jäseninä ovat A (…, varajäsen B),
+    C …": A and C, not B, whose own title is of the same head), a singular one to the first
+    person after it ("puheenjohtajana toimii … C"). The organisation is the genitive before
+    the title ("maakuntahallituksen jäseninä"), or unknown: not the document's publisher,
+    since such a title is mostly of a body the sentence does not name ("sen puheenjohtajana")."""
+    toks = _tokens(sentence)
+    listed = [
+        (tok.end, *found, _org_phrase(toks, i))
+        for i, tok in enumerate(toks)
+        if (found := _role_as(tok))
+    ]
+    if not listed:
+        return
+    people: list[tuple[int, str]] = []  # (offset, name) in sentence order
+    k = 0
+    while k < len(toks):
+        named = _name_at(toks, k, sentence) if _is_name_token(toks[k]) else None
+        if named:
+            people.append((toks[k].start, named[0]))
+            k = named[1]
+        else:
+            k += 1
+    by_name = {e.person: e for e in entries}
+    for n, (at, role, plural, org) in enumerate(listed):
+        end = listed[n + 1][0] if n + 1 < len(listed) else len(sentence)
+        after = [name for pos, name in people if at < pos < end]
+        for name in after if plural else after[:1]:
+            entry = by_name.get(name)
+            if entry is None:
+                entry = by_name[name] = _Entry(name)
+                entries.append(entry)
+            if not any(r.endswith(role) for r, _ in entry.roles):
+                entry.roles.append((role, org))
 
 
 def _digits_ok(phone: str) -> bool:
@@ -1627,10 +1697,16 @@ def _org_stems(organisation: str) -> tuple[str, ...]:
     return tuple(_content_stems(organisation))
 
 
+# A question's role words: not "jäsen" or "ministeri", which stand inside common words of
+# questions that ask for no person ("jäsenkunnat", "ministeriö"); and a board's members are
+# too many for the lookup's best rows to say which one a question means.
+_ASKED_ROLE_HEADS = tuple(h for h in _ROLE_HEADS if h not in {"jäsen", "ministeri"})
+
+
 def _role_stem_word(low: str) -> bool:
     base = re.sub(r"(?:n|a|ä|lle|lta|ltä|lla|llä|ksi|na|nä|ssa|ssä|sta|stä)$", "", low)
-    return any(low.startswith(h) or h in low for h in _ROLE_HEADS) or any(
-        base.endswith(h[:-1]) for h in _ROLE_HEADS
+    return any(low.startswith(h) or h in low for h in _ASKED_ROLE_HEADS) or any(
+        base.endswith(h[:-1]) for h in _ASKED_ROLE_HEADS
     )
 
 

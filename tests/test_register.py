@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,7 @@ from assistant.register import (
 from evals.register_metrics import (
     DEVDOCS_GOLD_PATH,
     HELDOUT_GOLD_PATH,
+    ROLES_GOLD_PATH,
     SECOND_GOLD_PATHS,
     _head,
     agreement,
@@ -415,18 +417,36 @@ def test_development_register_gold_is_checkable(path: Path, other: Path) -> None
 def test_second_annotation_covers_documents_of_the_first(path: Path) -> None:
     """A second annotator's rows are about documents the first annotated, each quoting its
     document verbatim, so that their agreement is measured on the same texts."""
-    from evals.devdocs import CORPUS as DEV_CORPUS
-
     second = load_gold(SECOND_GOLD_PATHS[path])
     docs = {g["doc_id"] for g in second}
     assert len(docs) >= 5
     assert docs <= {g["doc_id"] for g in load_gold(path)}
+    _assert_quoted_verbatim(second)
+
+
+def test_roles_gold_is_of_other_development_documents() -> None:
+    """The roles-only gold is of documents of folds 1-4 that no other gold file covers."""
+    from evals.devdocs import load_folds
+
+    gold = load_gold(ROLES_GOLD_PATH)
+    docs = {g["doc_id"] for g in gold}
+    assert {g["kind"] for g in gold} == {"role", "contact"}
+    assert all(load_folds().fold_of[d] in {1, 2, 3, 4} for d in docs)
+    others = [DEVDOCS_GOLD_PATH, HELDOUT_GOLD_PATH]
+    assert not docs & {g["doc_id"] for p in others for g in load_gold(p)}
+    _assert_quoted_verbatim(gold)
+
+
+def _assert_quoted_verbatim(gold: list[dict[str, Any]]) -> None:
+    from evals.devdocs import CORPUS as DEV_CORPUS
+
+    docs = {g["doc_id"] for g in gold}
     texts = {
         d.doc_id: " ".join(d.text.split())
         for d in load_corpus(DEV_CORPUS).documents
         if d.doc_id in docs
     }
-    for g in second:
+    for g in gold:
         assert " ".join(g["sentence"].split()) in texts[g["doc_id"]], g
 
 
@@ -492,6 +512,35 @@ def test_roles_and_contacts_of_cards_lists_and_long_titles() -> None:
     }
     card = next(c for c in rows if isinstance(c, Contact) and c.person == "Outi Testaaja")
     assert card.citation.quote.startswith("Outi Testaaja") and card.citation.quote.endswith(".fi")
+
+
+def test_roles_named_in_the_essive_translative_or_plural_go_to_their_holders() -> None:
+    """A role named before its holders in another case than the nominative: a plural one
+    goes to every person after it (not to a deputy, whose own title has the same head), a
+    singular one to the first person after it, with the organisation of a genitive before
+    it and else none (not the publisher's); a surname in the genitive of a -nen name is read
+    in the nominative, and a place after a name is not part of it."""
+    text = (
+        "Työryhmä\n\n"
+        "Jäseninä ovat Aino Ahola (Testilän kunta, varajäsen Eero Esko, Koelan kunta), "
+        "Iida Ilola (Malliston kaupunki) ja Olli Otava.\n\n"
+        "Sen puheenjohtajana toimii Testilän kunnanjohtaja Kalle Kokeilu.\n\n"
+        "Hyvinvointialueen sihteerinä toimii Ville Vertailu Koelasta.\n\n"
+        "Maakuntajohtaja Pekka Hokkasen mukaan työ alkaa syksyllä.\n"
+    )
+    doc = _text_doc("tyoryhma", text, "2025-03-01", publisher="Malliston kaupunki")
+    rows = extract_document(chunk_document(doc), doc)
+    roles = {(r.person, r.role, r.organisation) for r in rows if isinstance(r, Role)}
+    assert roles == {
+        ("Aino Ahola", "jäsen", ""),
+        ("Eero Esko", "varajäsen", "Malliston kaupunki"),
+        ("Iida Ilola", "jäsen", ""),
+        ("Olli Otava", "jäsen", ""),
+        ("Kalle Kokeilu", "kunnanjohtaja", "Malliston kaupunki"),
+        ("Kalle Kokeilu", "puheenjohtaja", ""),
+        ("Ville Vertailu", "sihteeri", "Hyvinvointialue"),
+        ("Pekka Hokkanen", "maakuntajohtaja", "Malliston kaupunki"),
+    }
 
 
 def test_a_comma_before_ja_starts_a_new_clause_with_its_own_actor_and_cue() -> None:
