@@ -1700,7 +1700,7 @@ def _org_stems(organisation: str) -> tuple[str, ...]:
 # A question's role words: not "jäsen" or "ministeri", which stand inside common words of
 # questions that ask for no person ("jäsenkunnat", "ministeriö"); and a board's members are
 # too many for the lookup's best rows to say which one a question means.
-_ASKED_ROLE_HEADS = tuple(h for h in _ROLE_HEADS if h not in {"jäsen", "ministeri"})
+_ASKED_ROLE_HEADS = tuple(h for h in _ROLE_HEADS if h not in _MEMBER_HEADS | {"ministeri"})
 
 
 def _role_stem_word(low: str) -> bool:
